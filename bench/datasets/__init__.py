@@ -1,0 +1,26 @@
+"""The dataset registry: one line per dataset, each a small module with a ``SPEC``."""
+
+from __future__ import annotations
+
+from bench.datasets.base import Dataset, DatasetSpec, Split
+from bench.registry import Registry
+
+DATASETS: Registry[DatasetSpec] = Registry("dataset")
+DATASETS.register("imdb", "bench.datasets.imdb:SPEC")
+DATASETS.register("nsmc", "bench.datasets.nsmc:SPEC")
+DATASETS.register("r8", "bench.datasets.r8:SPEC")
+DATASETS.register("sms-spam", "bench.datasets.sms_spam:SPEC")
+DATASETS.register("20newsgroups", "bench.datasets.newsgroups:SPEC")
+DATASETS.register("clothing-reviews", "bench.datasets.clothing_reviews:SPEC")
+DATASETS.register("reuters46", "bench.datasets.reuters46:SPEC")
+
+#: The datasets whose files can be had offline; ``bench all`` runs these by default.
+BENCHMARK_DATASETS = ("imdb", "nsmc", "r8", "sms-spam", "20newsgroups")
+
+
+def get_dataset(name: str) -> DatasetSpec:
+    """The spec registered as ``name`` (an unknown name suggests the closest ones)."""
+    return DATASETS.get(name)
+
+
+__all__ = ["DATASETS", "BENCHMARK_DATASETS", "Dataset", "DatasetSpec", "Split", "get_dataset"]

@@ -1,0 +1,126 @@
+"""What a dataset is: a spec (metadata + files) and the loaded train/test splits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from bench.datahome import DataFile, require, sha256_of
+from bench.errors import DataFormatError
+
+
+@dataclass
+class Split:
+    """Texts and integer labels (indices into the spec's ``classes``)."""
+
+    texts: list[str]
+    labels: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.labels = np.asarray(self.labels, dtype=np.int64)
+        if len(self.texts) != len(self.labels):
+            raise DataFormatError(f"{len(self.texts)} texts but {len(self.labels)} labels")
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def take(self, idx: np.ndarray) -> "Split":
+        return Split([self.texts[i] for i in idx], self.labels[idx])
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset: its spec and the publisher's train and test splits."""
+
+    spec: "DatasetSpec"
+    train: Split
+    test: Split
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.spec.classes
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Metadata of a dataset and the function that reads its publisher's files.
+
+    ``reader(spec)`` returns ``(train, test)``. ``sizes`` are the expected (train, test) sizes of
+    the real files, checked by the tests; ``split_note`` documents how a split was made where the
+    publisher has none.
+    """
+
+    name: str
+    language: str
+    task: str
+    classes: tuple[str, ...]
+    citation: str
+    homepage: str
+    files: tuple[DataFile, ...]
+    reader: Callable[["DatasetSpec"], tuple[Split, Split]]
+    sizes: tuple[int, int] | None = None
+    user_supplied: bool = False
+    split_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def paths(self, *, download: bool = True) -> list:
+        """The dataset's files in the data home (downloaded first if needed and possible)."""
+        return [require(f, download=download) for f in self.files]
+
+    def load(self) -> Dataset:
+        train, test = self.reader(self)
+        for split in (train, test):
+            bad = split.labels[(split.labels < 0) | (split.labels >= len(self.classes))]
+            if len(bad):
+                raise DataFormatError(f"{self.name}: label index {bad[0]} outside {len(self.classes)} classes")
+        return Dataset(self, train, test)
+
+    def checksum(self) -> str:
+        """One SHA-256 over the dataset's files, identifying the data a run used."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for path in self.paths():
+            digest.update(sha256_of(path).encode())
+        return digest.hexdigest()
+
+    def describe(self, *, with_sizes: bool) -> dict:
+        """A JSON-ready description for ``bench list``; sizes only when the files are present."""
+        from bench.datahome import file_status
+
+        out = {
+            "name": self.name,
+            "language": self.language,
+            "task": self.task,
+            "n_classes": len(self.classes),
+            "classes": list(self.classes),
+            "citation": self.citation,
+            "homepage": self.homepage,
+            "user_supplied": self.user_supplied,
+            "files": {f.relpath: file_status(f) for f in self.files},
+        }
+        if with_sizes and all(f.path.is_file() for f in self.files):
+            if self.sizes and all(file_status(f) == "present" for f in self.files if f.sha256):
+                out["train_size"], out["test_size"] = self.sizes
+            else:
+                ds = self.load()
+                out["train_size"], out["test_size"] = len(ds.train), len(ds.test)
+        return out
+
+
+def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of a stratified train/test split, reproducible from ``seed``."""
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(labels))
+    train_idx, test_idx = train_test_split(idx, test_size=test_fraction, stratify=labels, random_state=seed)
+    return np.sort(train_idx), np.sort(test_idx)
+
+
+def label_index(classes: tuple[str, ...], raw: str, where: str) -> int:
+    try:
+        return classes.index(raw)
+    except ValueError:
+        raise DataFormatError(f"{where}: unknown label {raw!r}; expected one of {list(classes)}") from None

@@ -1,0 +1,140 @@
+"""Run configurations and results: typed, one JSON file per run, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+def results_home() -> Path:
+    """Where runs and reports are written: ``$BENCH_RESULTS_DIR`` or ``./bench-results``."""
+    return Path(os.environ.get("BENCH_RESULTS_DIR") or "bench-results").resolve()
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What identifies a run. ``params`` overrides the profile's hyperparameters for the model."""
+
+    dataset: str
+    model: str
+    tokenizer: str
+    profile: str = "default"
+    seed: int = 0
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+    def identity(self, *, data_checksum: str, model_params: dict, tokenizer_config: dict) -> dict:
+        """Everything that makes two runs the same run: the key of the result file."""
+        return {
+            "dataset": self.dataset, "model": self.model, "tokenizer": tokenizer_config,
+            "profile": self.profile, "seed": self.seed, "model_params": model_params,
+            "data_sha256": data_checksum, "schema": SCHEMA_VERSION,
+        }
+
+    def label(self) -> str:
+        return f"{self.dataset} × {self.model} ({self.tokenizer}, {self.profile}, seed {self.seed})"
+
+
+def run_id(identity: dict) -> str:
+    blob = json.dumps(identity, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass
+class RunResult:
+    """Everything a run measured, with the configuration and environment that produced it."""
+
+    run_id: str
+    dataset: str
+    model: str
+    family: str
+    profile: str
+    seed: int
+    tokenizer: dict
+    model_params: dict
+    language: str
+    n_classes: int
+    classes: list[str]
+    train_size: int
+    test_size: int
+    accuracy: float
+    macro_f1: float
+    per_class_f1: list[float]
+    confusion_matrix: list[list[int]]
+    tokenize_seconds: float
+    fit_seconds: float
+    predict_seconds: float
+    fit_docs_per_s: float
+    predict_docs_per_s: float
+    peak_rss_mb: float
+    n_parameters: int | None
+    data_sha256: str
+    identity: dict
+    versions: dict
+    machine: dict
+    started_at: str
+    finished_at: str
+    caps_note: str = ""
+    history: list[dict] = field(default_factory=list)
+    test_predictions: list[int] = field(default_factory=list)
+    test_labels: list[int] = field(default_factory=list)
+
+    def to_dict(self, *, with_predictions: bool = True) -> dict:
+        out = asdict(self)
+        if not with_predictions:
+            out.pop("test_predictions")
+            out.pop("test_labels")
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunResult":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` so a reader never sees a half-written file (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_path(results_dir: Path, result_or_config, rid: str) -> Path:
+    c = result_or_config
+    tok = c.tokenizer["name"] if isinstance(c.tokenizer, dict) else c.tokenizer
+    return results_dir / "runs" / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}__{rid}.json"
+
+
+def save_result(results_dir: Path, result: RunResult) -> Path:
+    path = run_path(results_dir, result, result.run_id)
+    write_json_atomic(path, result.to_dict())
+    return path
+
+
+def load_results(results_dir: Path) -> list[RunResult]:
+    """Every complete run result under ``results_dir/runs`` (temp files are ignored)."""
+    out = []
+    for path in sorted((results_dir / "runs").glob("*.json")):
+        try:
+            out.append(RunResult.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+        except (json.JSONDecodeError, TypeError, OSError):
+            continue  # never written by us half-way; a file a user broke is skipped
+    return out

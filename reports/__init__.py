@@ -1,0 +1,1 @@
+"""Turns run result JSON into a self-contained HTML report. Never imports a model."""
