@@ -8,13 +8,21 @@ import numpy as np
 
 
 def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Stratified (train, validation) indices of the training set; plain random if a class is tiny."""
+    """Stratified (train, validation) indices of the training set.
+
+    The validation part holds at least one document per class when stratifying; on data too small
+    for that (a class with one document) the split is plain random.
+    """
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(labels))
     counts = np.bincount(labels)
-    stratify = labels if counts[counts > 0].min() >= 2 else None
-    tr, va = train_test_split(idx, test_size=fraction, stratify=stratify, random_state=seed)
+    n_classes = int((counts > 0).sum())
+    n_val = max(int(round(fraction * len(labels))), 1)
+    stratify = None
+    if counts[counts > 0].min() >= 2 and len(labels) - n_classes >= n_classes:
+        stratify, n_val = labels, max(n_val, n_classes)
+    tr, va = train_test_split(idx, test_size=n_val, stratify=stratify, random_state=seed)
     return np.sort(tr), np.sort(va)
 
 

@@ -1,0 +1,53 @@
+"""Shared fixtures: an isolated data home of tiny publisher-format files, and the real data home."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import write_all
+
+ROOT = Path(__file__).resolve().parent.parent
+_REAL = os.environ.get("BENCH_DATA_HOME") or str(ROOT.parent / "shared" / "data")
+REAL_DATA_HOME = Path(_REAL) if Path(_REAL, "imdb").is_dir() else None
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """Empty data, cache and results folders; downloads disabled."""
+    for var, sub in (("BENCH_DATA_HOME", "data"), ("BENCH_CACHE_DIR", "cache"), ("BENCH_RESULTS_DIR", "results")):
+        (tmp_path / sub).mkdir()
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    monkeypatch.setenv("BENCH_OFFLINE", "1")
+    return tmp_path
+
+
+@pytest.fixture
+def tiny_home(isolated):
+    """A data home holding every dataset as a tiny file in its publisher's format."""
+    write_all(isolated / "data")
+    return isolated / "data"
+
+
+@pytest.fixture
+def real_home(monkeypatch, tmp_path):
+    """The real datasets (../shared/data or $BENCH_DATA_HOME); skips when they are absent."""
+    if REAL_DATA_HOME is None:
+        pytest.skip("the real datasets are not here: set BENCH_DATA_HOME to ../shared/data")
+    monkeypatch.setenv("BENCH_DATA_HOME", str(REAL_DATA_HOME))
+    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BENCH_RESULTS_DIR", str(tmp_path / "results"))
+    monkeypatch.setenv("BENCH_OFFLINE", "1")
+    return REAL_DATA_HOME
+
+
+def pytest_collection_modifyitems(config, items):
+    """Benchmarks (tests using the ``benchmark`` fixture) run only under ``--benchmark-only``."""
+    if config.getoption("benchmark_only", default=False):
+        return
+    skip = pytest.mark.skip(reason="a benchmark: run `pytest --benchmark-only`")
+    for item in items:
+        if "benchmark" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)

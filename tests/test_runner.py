@@ -1,0 +1,49 @@
+"""The runner end to end on tiny datasets, and the result files it writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.results import load_results, results_home
+from bench.runner import make_config, result_path, run
+
+
+def test_nb_run_end_to_end(tiny_home):
+    config = make_config("imdb", "nb", profile="quick", seed=3)
+    result = run(config, results_dir=results_home(), quiet=True)
+    assert result.accuracy > 0.9  # the tiny reviews carry their label in signal words
+    assert result.train_size == 40 and result.test_size == 40
+    assert result.fit_seconds > 0 and result.predict_docs_per_s > 0 and result.peak_rss_mb > 10
+    assert result.tokenizer["name"] == "english" and result.seed == 3
+    assert "numpy" in result.versions and result.machine["cpu_count"]
+    assert len(result.test_predictions) == 40 and result.model_params["alpha"] in result.model_params["alphas_tried"]
+    path = result_path(config, results_home())
+    stored = json.loads(path.read_text())
+    assert stored["run_id"] == result.run_id and stored["accuracy"] == result.accuracy
+    assert not list(path.parent.glob(".*.tmp"))  # nothing half-written left behind
+    assert [r.run_id for r in load_results(results_home())] == [result.run_id]
+
+
+def test_identity_changes_with_seed_params_and_data(tiny_home):
+    a = result_path(make_config("r8", "nb", profile="quick", seed=0), results_home())
+    b = result_path(make_config("r8", "nb", profile="quick", seed=1), results_home())
+    c = result_path(make_config("r8", "nb", profile="quick", seed=0, params={"alpha": 1.0}), results_home())
+    assert len({a, b, c}) == 3
+    (tiny_home / "r8" / "r8-test-all-terms.txt").write_text("earn\tchanged data\n")
+    assert result_path(make_config("r8", "nb", profile="quick", seed=0), results_home()) != a
+
+
+def test_lstm_run_on_tiny_data(tiny_home):
+    config = make_config("r8", "lstm", profile="quick", params={"epochs": 2, "verbose": False})
+    result = run(config, quiet=True)
+    assert result.family == "neural" and result.n_parameters > 0
+    assert 1 <= len(result.history) <= 2 and {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(result.history[0])
+    assert result.model_params["max_len"] >= 8
+    assert 0.0 <= result.accuracy <= 1.0 and len(result.test_predictions) == result.test_size
+
+
+def test_bad_seed_is_rejected():
+    with pytest.raises(ValueError):
+        make_config("imdb", "nb", seed=-1)
