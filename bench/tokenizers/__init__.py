@@ -12,6 +12,14 @@ from bench.tokenizers.base import Tokenizer
 TOKENIZERS: Registry[type] = Registry("tokenizer")
 TOKENIZERS.register("english", "bench.tokenizers.english:EnglishTokenizer")
 TOKENIZERS.register("korean-ws", "bench.tokenizers.korean_whitespace:KoreanWhitespaceTokenizer")
+# Korean morphological analyzers (issue 3); KoNLPy's start a JVM, but only when first used
+TOKENIZERS.register("mecab", "bench.tokenizers.korean_mecab:MecabTokenizer")
+TOKENIZERS.register("kiwi", "bench.tokenizers.korean_kiwi:KiwiTokenizer")
+TOKENIZERS.register("okt", "bench.tokenizers.korean_okt:OktTokenizer")
+TOKENIZERS.register("komoran", "bench.tokenizers.korean_komoran:KomoranTokenizer")
+
+#: The Korean tokenizers compared on NSMC, fastest first.
+KOREAN_ANALYZERS = ("korean-ws", "mecab", "kiwi", "komoran", "okt")
 
 #: The tokenizer a dataset uses unless the run configuration names another.
 DEFAULT_FOR_LANGUAGE = {"en": "english", "ko": "korean-ws"}
@@ -22,4 +30,4 @@ def make_tokenizer(name: str, **options) -> Tokenizer:
     return TOKENIZERS.get(name)(**options)
 
 
-__all__ = ["TOKENIZERS", "DEFAULT_FOR_LANGUAGE", "Tokenizer", "make_tokenizer"]
+__all__ = ["TOKENIZERS", "DEFAULT_FOR_LANGUAGE", "KOREAN_ANALYZERS", "Tokenizer", "make_tokenizer"]
