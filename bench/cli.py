@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def cmd_run(args) -> int:
     from bench.runner import make_config, run
 
     config = make_config(args.dataset, args.model, tokenizer=args.tokenizer, profile=args.profile,
-                         seed=args.seed, params=_parse_params(args.param))
+                         seed=args.seed, params=_parse_params(args.param), max_train=args.max_train)
     result = run(config, results_dir=None if args.no_save else _results_dir(args), quiet=args.quiet)
     if args.json:
         print(json.dumps(result.to_dict(with_predictions=False), ensure_ascii=False, indent=1))
@@ -99,17 +100,51 @@ def cmd_run(args) -> int:
 def cmd_all(args) -> int:
     """The grid of datasets x models x seeds, then the HTML report."""
     from bench.datasets import BENCHMARK_DATASETS
-    from bench.grid import plan, run_grid
+    from bench.grid import plan, shard
     from bench.models import MODELS
+    from bench.profiles import get_profile
+
+    seeds = args.seeds or list(get_profile(args.profile).seeds)
+    configs = shard(plan(args.datasets or list(BENCHMARK_DATASETS), args.models or list(MODELS),
+                         seeds, args.profile), args.shard)
+    return _run_and_report(configs, args)
+
+
+def cmd_sweep(args) -> int:
+    """Accuracy against training-set size: each (dataset, size, model, seed) an ordinary run."""
+    from bench import sweep
+
+    sizes = sweep.parse_sizes(args.sizes, sweep.SWEEP_SIZES)
+    models = args.models or sweep.default_models(sweep.SWEEP_MODELS)
+    configs = sweep.plan_sizes(args.datasets or ["imdb"], models, sizes, args.seeds or [0], args.profile)
+    return _run_and_report(configs, args)
+
+
+def cmd_scale(args) -> int:
+    """Fit time and peak memory against data size, on the raw NSMC crawl by default."""
+    from bench import sweep
+
+    configs = sweep.plan_scale(
+        args.dataset, args.models or sweep.default_models(sweep.SCALE_CLASSIC_MODELS),
+        sweep.parse_sizes(args.sizes, sweep.SCALE_CLASSIC_SIZES),
+        args.neural_models if args.neural_models is not None else sweep.default_models(sweep.SCALE_NEURAL_MODELS),
+        sweep.parse_sizes(args.neural_sizes, sweep.SCALE_NEURAL_SIZES), args.profile, args.seed)
+    return _run_and_report(configs, args)
+
+
+def _run_and_report(configs: list, args) -> int:
+    """Run the configurations not yet stored, then render the report; 1 if any run failed."""
+    from bench.grid import run_grid
     from reports.html import render_report
 
     results_dir = _results_dir(args)
-    configs = plan(args.datasets or list(BENCHMARK_DATASETS), args.models or list(MODELS),
-                   args.seeds or [0], args.profile)
     print(f"{len(configs)} runs, profile {args.profile!r}, results in {results_dir}", file=sys.stderr)
     outcome = run_grid(configs, results_dir, force=args.force)
-    report = render_report(results_dir, profile=args.profile)
-    print(f"report: {report}")
+    if not args.no_report and list((results_dir / "runs").glob("*.json")):
+        print(f"report: {render_report(results_dir, profile=args.profile)}")
+    if outcome.busy:
+        print(f"{len(outcome.busy)} run(s) are being run by another process; run the same command again "
+              "when it has finished to render them", file=sys.stderr)
     if outcome.failed:
         print(f"{len(outcome.failed)} run(s) failed:", file=sys.stderr)
         for config, reason in outcome.failed:
@@ -122,7 +157,63 @@ def cmd_report(args) -> int:
     """Re-render the HTML report from stored results, running nothing."""
     from reports.html import render_report
 
-    print(f"report: {render_report(_results_dir(args), profile=args.profile)}")
+    path = render_report(_results_dir(args), profile=args.profile, benchmarks=args.benchmarks)
+    print(f"report: {path}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    """Class and probability of each text, from the model saved by the last run of that configuration."""
+    from bench.runner import predict
+
+    texts = list(args.texts)
+    if args.input:
+        try:
+            lines = Path(args.input).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BenchError(f"cannot read --input {args.input}: {exc.strerror or exc}; give a UTF-8 text "
+                             "file with one text per line") from None
+        texts += [line for line in lines if line.strip()]
+    if not texts:
+        raise BenchError("nothing to predict: give one or more TEXT arguments or --input FILE (one text per line)")
+    preds = predict(args.dataset, args.model, texts, results_dir=_results_dir(args), profile=args.profile,
+                    tokenizer=args.tokenizer, seed=args.seed)
+    for label, prob in preds:
+        print(json.dumps({"label": label, "probability": prob}, ensure_ascii=False) if args.json
+              else f"{label} {prob:.2%}")
+    return 0
+
+
+def cmd_tokenize(args) -> int:
+    """Tokenize a dataset (through the token cache); report docs/s and tokens/doc."""
+    from bench.tokenizers.measure import summary_line, tokenize_dataset
+
+    report = tokenize_dataset(args.dataset, args.tokenizer, options=_parse_params(args.option),
+                              limit=args.limit, workers=args.workers,
+                              use_cache=False if args.no_cache else None, quiet=args.quiet)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else summary_line(report))
+    return 0
+
+
+def cmd_ngram(args) -> int:
+    """Fit an n-gram language model on a text file and report its perplexity on another."""
+    from baselines.ngram.textfiles import evaluate_files
+    from baselines.ngram.vocab import NgramInputError
+
+    try:
+        doc = evaluate_files(args.train, args.test, order=args.order, smoothing=args.smoothing, arpa=args.arpa)
+    except NgramInputError as exc:
+        raise BenchError(str(exc)) from None
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return 0
+    ppl = lambda x: "infinite" if x is None else f"{x:.2f}"  # noqa: E731
+    print(f"order {doc['order']} {doc['smoothing']} on {doc['train']}: {doc['vocabulary_size']:,} words, "
+          f"n-grams {', '.join(f'{n:,}' for n in doc['ngrams'])}, fit {doc['fit_seconds']:.2f}s")
+    print(f"{doc['test']}: perplexity {ppl(doc['perplexity'])} (excluding OOVs {ppl(doc['perplexity_excl_oov'])}), "
+          f"{doc['oov']:,} OOVs, {doc['tokens']:,} tokens, scored in {doc['score_seconds']:.2f}s")
+    if doc["arpa"]:
+        print(f"ARPA model: {doc['arpa']}")
     return 0
 
 
@@ -143,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
                               ("all", cmd_all, "the benchmark grid and its report"),
                               ("report", cmd_report, "re-render the report from stored results")):
         s = sub.add_parser(name, help=help_)
-        s.add_argument("--profile", default="default")
+        s.add_argument("--profile", default=None if name == "report" else "default",
+                       help="default: 'default' (report: every profile, the latest as index.html)")
         s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
         s.set_defaults(func=func)
         if name == "run":
@@ -155,16 +247,86 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--json", action="store_true")
             s.add_argument("--quiet", action="store_true")
             s.add_argument("--no-save", action="store_true")
+            s.add_argument("--max-train", type=int, metavar="N", help="train on a stratified slice of N documents")
         if name == "all":
             s.add_argument("--datasets", nargs="+")
             s.add_argument("--models", nargs="+")
             s.add_argument("--seeds", nargs="+", type=int)
             s.add_argument("--force", action="store_true", help="redo runs that already have results")
+            s.add_argument("--shard", metavar="K/N", help="run only every N-th run from the K-th (multi-machine)")
+            s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
+        if name == "report":
+            s.add_argument("--benchmarks", metavar="FILE", help="pytest-benchmark JSON to fold in (kept as "
+                           "RESULTS_DIR/benchmarks.json; that file is picked up by default)")
+    _add_size_commands(sub)
+    _add_ngram_command(sub)
+    s = sub.add_parser("predict", help="classify texts with the model saved by the last run")
+    s.add_argument("texts", nargs="*", metavar="TEXT")
+    s.add_argument("--dataset", required=True)
+    s.add_argument("--model", required=True)
+    s.add_argument("--input", metavar="FILE", help="one text per line")
+    s.add_argument("--json", action="store_true", help="one JSON object per line: label, probability")
+    s.add_argument("--profile", default="default")
+    s.add_argument("--tokenizer", help="only a model trained with this tokenizer")
+    s.add_argument("--seed", type=int, help="only a model trained with this seed")
+    s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
+    s.set_defaults(func=cmd_predict)
+    s = sub.add_parser("tokenize", help="tokenize a dataset (cached) and report docs/s and tokens/doc")
+    s.add_argument("--dataset", required=True)
+    s.add_argument("--tokenizer", required=True)
+    s.add_argument("--limit", type=int, metavar="N", help="only the first N documents (train, then test)")
+    s.add_argument("--workers", type=int, metavar="K", help="processes (default: 2+ for slow analyzers)")
+    s.add_argument("--option", action="append", metavar="KEY=VALUE", help="tokenizer option, e.g. pos=true")
+    s.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
+    s.add_argument("--json", action="store_true", help="one JSON object: docs_per_s, tokens_per_doc, ...")
+    s.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    s.set_defaults(func=cmd_tokenize)
     return p
+
+
+def _add_size_commands(sub) -> None:
+    """``sweep`` (accuracy vs training size) and ``scale`` (fit time and memory vs data size)."""
+    s = sub.add_parser("sweep", help="data-efficiency sweep: accuracy against training-set size")
+    s.add_argument("--datasets", "--dataset", nargs="+", help="default: imdb")
+    s.add_argument("--models", nargs="+", help="default: nb, the linear models and the main neural ones")
+    s.add_argument("--sizes", nargs="+", help="training documents per point, or 'full' (default 1000 5000 25000 full)")
+    s.add_argument("--seeds", nargs="+", type=int)
+    s.set_defaults(func=cmd_sweep)
+    t = sub.add_parser("scale", help="fit time and peak memory against data size (raw NSMC crawl)")
+    t.add_argument("--dataset", default="nsmc-raw")
+    t.add_argument("--models", nargs="+", help="classic models (default: nb)")
+    t.add_argument("--sizes", nargs="+", help="their sizes (default 10k 30k 100k 300k full)")
+    t.add_argument("--neural-models", nargs="*", help="default: lstm; give none to skip")
+    t.add_argument("--neural-sizes", nargs="+", help="their sizes (default 2k 5k 10k 20k)")
+    t.add_argument("--seed", type=int, default=0)
+    t.set_defaults(func=cmd_scale)
+    for s in (s, t):
+        s.add_argument("--profile", default="default")
+        s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
+        s.add_argument("--force", action="store_true", help="redo runs that already have results")
+        s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
+
+
+
+def _add_ngram_command(sub) -> None:
+    s = sub.add_parser("ngram", help="an n-gram language model of your own text: perplexity, ARPA export")
+    s.add_argument("--train", required=True, metavar="FILE", help="one whitespace-tokenized sentence per line")
+    s.add_argument("--test", required=True, metavar="FILE", help="scored the way KenLM's query scores it")
+    s.add_argument("--order", type=int, default=3, metavar="N")
+    s.add_argument("--smoothing", default="mkn",
+                   help="mle, add-k, witten-bell, absolute, kn, mkn (default; KenLM's lmplz), stupid-backoff")
+    s.add_argument("--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)")
+    s.add_argument("--json", action="store_true", help="one JSON object: perplexity, perplexity_excl_oov, "
+                   "oov, tokens, fit_seconds, score_seconds, ...")
+    s.set_defaults(func=cmd_ngram)
+
+def _terminate_as_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # so SIGTERM cleans up (temp files, child processes) as Ctrl-C does
 
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         code = args.func(args)
     except BenchError as exc:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import itertools
 import re
+import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.locks import remove_stale_temp_files, try_lock
 from bench.results import RunConfig
 from bench.runner import make_config, result_path
+from bench.tokenizers import KOREAN_ANALYZERS
 
 
 # TensorFlow's C++/absl start-up lines that TF_CPP_MIN_LOG_LEVEL does not silence
@@ -27,12 +30,42 @@ _NOISE = re.compile(r"^([IWE]\d{4} |WARNING: All log messages before absl)")
 class GridOutcome:
     done: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    busy: list[RunConfig] = field(default_factory=list)  # being run by another process right now
     failed: list[tuple[RunConfig, str]] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return (f"grid: {len(self.done)} run, {len(self.skipped)} already had results, "
+                f"{len(self.busy)} running in another process, {len(self.failed)} failed")
 
-def plan(datasets: list[str], models: list[str], seeds: list[int], profile: str) -> list[RunConfig]:
-    """Every (dataset, model, seed) configuration, validated before anything runs."""
-    return [make_config(d, m, profile=profile, seed=s) for d, m, s in itertools.product(datasets, models, seeds)]
+
+#: (dataset, model) pairs the grid runs once per tokenizer; every other pair uses the default
+#: tokenizer of the dataset's language. Naive Bayes on NSMC compares the Korean analyzers: what
+#: each costs in tokenization time against what it buys in accuracy.
+TOKENIZERS_FOR = {("nsmc", "nb"): KOREAN_ANALYZERS}
+
+
+def plan(datasets: list[str], models: list[str], seeds: list[int], profile: str, *,
+         max_train: int | None = None) -> list[RunConfig]:
+    """Every (dataset, model, tokenizer, seed) configuration, validated before anything runs.
+
+    Size-capped plans (``max_train``: sweeps, scaling) keep one tokenizer per dataset.
+    """
+    return [make_config(d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train)
+            for d, m, s in itertools.product(datasets, models, seeds)
+            for t in (TOKENIZERS_FOR.get((d, m), (None,)) if max_train is None else (None,))]
+
+
+def shard(configs: list[RunConfig], spec: str | None) -> list[RunConfig]:
+    """The ``K/N`` share of a plan (every N-th run from the K-th, K counted from 1), so N machines
+    can split one grid between them; ``None`` keeps it all."""
+    if not spec:
+        return configs
+    k, _, n = spec.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        from bench.errors import BenchError
+
+        raise BenchError(f"--shard expects K/N with 1 <= K <= N (for example 2/3), got {spec!r}")
+    return configs[int(k) - 1::int(n)]
 
 
 def _fmt(seconds: float) -> str:
@@ -45,6 +78,8 @@ def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
     cmd = [sys.executable, "-m", "bench", "run", "--dataset", config.dataset, "--model", config.model,
            "--tokenizer", config.tokenizer, "--profile", config.profile, "--seed", str(config.seed),
            "--results-dir", str(results_dir)]
+    if config.max_train is not None:
+        cmd += ["--max-train", str(config.max_train)]
     for key, value in config.params:
         cmd += ["--param", f"{key}={value}"]
     return cmd
@@ -64,31 +99,74 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
         print(f"{len(outcome.skipped)} of {len(configs)} runs already have results (use --force to redo)",
               file=sys.stderr)
     start = time.perf_counter()
+    ran_s, n_ran = 0.0, 0  # the estimate counts only runs made here, not those skipped on the way
     for i, (config, path) in enumerate(todo, start=1):
         elapsed = time.perf_counter() - start
-        eta = f", about {_fmt(elapsed / (i - 1) * (len(todo) - i + 1))} left" if i > 1 else ""
+        eta = f", about {_fmt(ran_s / n_ran * (len(todo) - i + 1))} left" if n_ran else ""
         print(f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})", file=sys.stderr, flush=True)
-        returncode, last_line = _run_child(_child_command(config, results_dir))
-        if returncode == 0 and path.exists():
-            outcome.done.append(path)
-        else:
-            reason = last_line or f"exit code {returncode}"
-            outcome.failed.append((config, reason))
-            print(f"    FAILED: {reason}", file=sys.stderr, flush=True)
-            if returncode in (-2, 130):  # the user pressed Ctrl-C: stop the grid too
-                raise KeyboardInterrupt
+        seconds = _run_locked(config, path, results_dir, force, outcome)
+        if seconds is not None:
+            ran_s, n_ran = ran_s + seconds, n_ran + 1
+    print(outcome.summary(), file=sys.stderr, flush=True)
     return outcome
 
 
-def _run_child(cmd: list[str]) -> tuple[int, str]:
-    """Run a child, echoing its stderr indented as it comes; return (exit code, last stderr line)."""
+def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool, outcome: GridOutcome) -> float | None:
+    """Run one configuration under its lock, recording the outcome; the seconds it took, or
+    ``None`` if another process has it. Raises KeyboardInterrupt if the user stopped the child."""
+    lock = try_lock(path)
+    if lock is None:
+        outcome.busy.append(config)
+        print("    skipped: another process is running it now", file=sys.stderr, flush=True)
+        return None
+    with lock:
+        if path.exists() and not force:  # another process finished it since we looked
+            outcome.skipped.append(path)
+            print("    skipped: another process has just finished it", file=sys.stderr, flush=True)
+            return None
+        remove_stale_temp_files(path)
+        t0 = time.perf_counter()
+        returncode, last_line = _run_child(_child_command(config, results_dir), lock.fd)
+    if returncode == 0 and path.exists():
+        outcome.done.append(path)
+    else:
+        reason = last_line or f"exit code {returncode}"
+        outcome.failed.append((config, reason))
+        print(f"    FAILED: {reason}", file=sys.stderr, flush=True)
+        if returncode in (-signal.SIGINT, 130, -signal.SIGTERM, 143):  # stopped by the user
+            raise KeyboardInterrupt
+    return time.perf_counter() - t0
+
+
+def _run_child(cmd: list[str], lock_fd: int) -> tuple[int, str]:
+    """Run a child, echoing its stderr indented as it comes; return (exit code, last stderr line).
+
+    The child inherits the run's lock descriptor, so the run stays locked while it lives even if
+    this process dies. If this process is interrupted, the child is stopped before we go on.
+    """
     last = ""
     with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          bufsize=1) as proc:
+                          bufsize=1, pass_fds=(lock_fd,)) as proc:
         assert proc.stderr is not None
-        for line in proc.stderr:
-            line = line.rstrip("\n")
-            if line.strip() and not _NOISE.match(line):
-                last = line.strip()
-                print(f"    {line}", file=sys.stderr, flush=True)
+        try:
+            for line in proc.stderr:
+                line = line.rstrip("\n")
+                if line.strip() and not _NOISE.match(line):
+                    last = line.strip()
+                    print(f"    {line}", file=sys.stderr, flush=True)
+        except BaseException:
+            _stop(proc)
+            raise
     return proc.returncode, last
+
+
+def _stop(proc: subprocess.Popen, grace_s: float = 20.0) -> None:
+    """Ask a child to stop (SIGTERM: it removes its temp files and exits), then kill it. Whatever
+    a child killed mid-write leaves is removed before its run is next attempted."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -20,7 +20,9 @@ def results_home() -> Path:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """What identifies a run. ``params`` overrides the profile's hyperparameters for the model."""
+    """What identifies a run. ``params`` overrides the profile's hyperparameters for the model;
+    ``max_train`` (a data-efficiency or scale point) caps the training documents, overriding the
+    profile's own cap; ``None`` keeps the profile's."""
 
     dataset: str
     model: str
@@ -28,10 +30,13 @@ class RunConfig:
     profile: str = "default"
     seed: int = 0
     params: tuple[tuple[str, Any], ...] = ()
+    max_train: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if self.max_train is not None and (not isinstance(self.max_train, int) or self.max_train < 1):
+            raise ValueError(f"max_train must be a positive integer, got {self.max_train!r}")
 
     def identity(self, *, data_checksum: str, model_params: dict, tokenizer_config: dict) -> dict:
         """Everything that makes two runs the same run: the key of the result file."""
@@ -39,10 +44,13 @@ class RunConfig:
             "dataset": self.dataset, "model": self.model, "tokenizer": tokenizer_config,
             "profile": self.profile, "seed": self.seed, "model_params": model_params,
             "data_sha256": data_checksum, "schema": SCHEMA_VERSION,
+            # only when set, so runs without it keep the identity they always had
+            **({"max_train": self.max_train} if self.max_train is not None else {}),
         }
 
     def label(self) -> str:
-        return f"{self.dataset} × {self.model} ({self.tokenizer}, {self.profile}, seed {self.seed})"
+        size = f", {self.max_train:,} train" if self.max_train is not None else ""
+        return f"{self.dataset} × {self.model} ({self.tokenizer}, {self.profile}, seed {self.seed}{size})"
 
 
 def run_id(identity: dict) -> str:
@@ -88,6 +96,19 @@ class RunResult:
     history: list[dict] = field(default_factory=list)
     test_predictions: list[int] = field(default_factory=list)
     test_labels: list[int] = field(default_factory=list)
+    # training throughput (steady-state epochs, validation excluded) and the saved model
+    seconds_per_epoch: float | None = None
+    train_docs_per_s: float | None = None
+    model_bytes: int | None = None
+    model_dir: str | None = None
+    max_train: int | None = None  # the run configuration's cap on training documents, if any
+    fit_memory_mb: float | None = None  # peak RSS while fitting minus RSS before it (bench.memory)
+    # tokenization through the disk cache (bench.tokenizers.cache): ``tokenize_seconds`` is what this
+    # run spent; the cold figures are those of the analysis that built the cache (this run's on a miss)
+    tokenize_cache_hit: bool | None = None  # None: the tokenizer is not cached (a fast regex one)
+    tokenize_cold_seconds: float | None = None
+    tokenize_docs_per_s: float | None = None  # train + test documents / cold seconds
+    tokenize_workers: int | None = None  # processes the cold tokenization used
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)
@@ -111,6 +132,7 @@ def write_json_atomic(path: Path, data: Any) -> None:
             json.dump(data, fh, ensure_ascii=False, indent=1)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates it private; results are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -120,7 +142,13 @@ def write_json_atomic(path: Path, data: Any) -> None:
 def run_path(results_dir: Path, result_or_config, rid: str) -> Path:
     c = result_or_config
     tok = c.tokenizer["name"] if isinstance(c.tokenizer, dict) else c.tokenizer
-    return results_dir / "runs" / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}__{rid}.json"
+    size = f"__n{c.max_train}" if getattr(c, "max_train", None) is not None else ""
+    return results_dir / "runs" / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}{size}__{rid}.json"
+
+
+def model_dir(results_dir: Path, rid: str) -> Path:
+    """Where the fitted model of run ``rid`` is saved (``bench predict`` loads it from there)."""
+    return results_dir / "models" / rid
 
 
 def save_result(results_dir: Path, result: RunResult) -> Path:

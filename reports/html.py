@@ -1,13 +1,18 @@
 """Render the HTML report from stored results: ``render_report(results_dir) -> path``.
 
-The page is self-contained (inline CSS, no network) and every string from the data is
-HTML-escaped by Jinja2's autoescaping.
+One page per profile (``report/<profile>.html``) and ``report/index.html``, a copy of the page of
+the profile just run (or of the most recent one). Pages are self-contained: inline CSS and
+JavaScript, plots as inline PNG ``data:`` URIs, nothing fetched from the network. Every string
+from the data is HTML-escaped by Jinja2's autoescaping. Never imports a model or TensorFlow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,11 +20,13 @@ import jinja2
 
 from bench.errors import BenchError
 from bench.results import load_results
-from reports.tables import runs_frame, summary_frame
+from reports.benchmarks import DEFAULT_NAME, load_benchmarks
+from reports.language_models import load_lm_results
+from reports.sections import page_context
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
-    autoescape=jinja2.select_autoescape(["html"]),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
     undefined=jinja2.StrictUndefined,
 )
 
@@ -30,37 +37,79 @@ def _fmt_num(value, digits: int = 4) -> str:
     return f"{value:.{digits}f}"
 
 
+def _fmt_seconds(value) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value:.3g}" if value < 10 else f"{value:,.0f}"
+
+
 _ENV.filters["num"] = _fmt_num
+_ENV.filters["secs"] = _fmt_seconds
 _ENV.filters["thousands"] = lambda v: "–" if v is None or v != v else f"{v:,.0f}"
+_ENV.filters["sortkey"] = lambda v: "" if v is None or v != v else v
 
 
-def render_report(results_dir: Path, *, profile: str | None = None) -> Path:
-    """Write ``results_dir/report/index.html`` from the runs stored there and return its path."""
+def page_name(profile: str) -> str:
+    """The file name of a profile's page (profile names come from result files: made safe)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", profile) + ".html"
+
+
+def _benchmarks(results_dir: Path, path: str | Path | None) -> dict | None:
+    stored = results_dir / DEFAULT_NAME
+    if path is not None:
+        data = load_benchmarks(Path(path))  # an unreadable file given explicitly is an error
+        if Path(path).resolve() != stored.resolve():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, stored)  # later renders (bench all) keep showing it
+        return data
+    if stored.is_file():
+        try:
+            return load_benchmarks(stored)
+        except BenchError as exc:
+            print(f"warning: {exc}; benchmark section left out", file=sys.stderr)
+    return None
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for reading
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_report(results_dir: Path, *, profile: str | None = None,
+                  benchmarks: str | Path | None = None) -> Path:
+    """Write one page per profile and ``results_dir/report/index.html``; return the index path.
+
+    ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
+    ``benchmarks`` is a pytest-benchmark JSON file to fold in (default: ``results_dir/benchmarks.json``).
+    """
     results = load_results(results_dir)
-    if profile:
-        results = [r for r in results if r.profile == profile]
     if not results:
-        raise BenchError(f"no results{' for profile ' + repr(profile) if profile else ''} in "
-                         f"{results_dir / 'runs'}; run `python -m bench all` first")
-    runs = runs_frame(results)
-    summary = summary_frame(runs)
-    latest = max(results, key=lambda r: r.finished_at)
-    datasets = []
-    for name, table in summary.groupby("dataset", sort=True):
-        any_run = next(r for r in results if r.dataset == name)
-        datasets.append({"name": name, "language": any_run.language, "classes": any_run.classes,
-                         "rows": table.to_dict("records")})
-    html = _ENV.get_template("report.html.j2").render(
-        datasets=datasets,
-        caps_notes=sorted({r.caps_note for r in results if r.caps_note}),
-        profiles=sorted({r.profile for r in results}),
-        versions=latest.versions, machine=latest.machine, n_runs=len(results),
-        generated=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    )
-    out = results_dir / "report" / "index.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".index.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(html)
-    os.replace(tmp, out)
-    return out
+        raise BenchError(f"no results in {results_dir / 'runs'}; run `python -m bench all` first")
+    profiles = sorted({r.profile for r in results})
+    if profile is None:
+        profile = max(results, key=lambda r: r.finished_at).profile
+    elif profile not in profiles:
+        raise BenchError(f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
+                         f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first")
+    bench_data = _benchmarks(results_dir, benchmarks)
+    lm = load_lm_results(results_dir)
+    generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    template = _ENV.get_template("report.html.j2")
+    out_dir = results_dir / "report"
+    index = out_dir / "index.html"
+    for p in profiles:
+        context = page_context([r for r in results if r.profile == p], lm[lm["profile"] == p], p)
+        nav = [{"name": q, "href": page_name(q), "current": q == p} for q in profiles]
+        html = template.render(**context, nav=nav, benchmarks=bench_data, generated=generated)
+        _write(out_dir / page_name(p), html)
+        if p == profile:
+            _write(index, html)
+    return index

@@ -13,6 +13,7 @@ DATASETS.register("sms-spam", "bench.datasets.sms_spam:SPEC")
 DATASETS.register("20newsgroups", "bench.datasets.newsgroups:SPEC")
 DATASETS.register("clothing-reviews", "bench.datasets.clothing_reviews:SPEC")
 DATASETS.register("reuters46", "bench.datasets.reuters46:SPEC")
+DATASETS.register("nsmc-raw", "bench.datasets.nsmc_raw:SPEC")  # the raw crawl, for scaling runs
 
 #: The datasets whose files can be had offline; ``bench all`` runs these by default.
 BENCHMARK_DATASETS = ("imdb", "nsmc", "r8", "sms-spam", "20newsgroups")

@@ -1,0 +1,97 @@
+"""The raw NSMC crawl: 702,404 Naver movie reviews with their 1-10 ratings (Park 2015).
+
+The published NSMC was sampled from this crawl; here it serves the scaling runs (fit time and
+memory from 10k reviews up to the whole crawl) and Korean language-model corpora.
+
+File: ``nsmc/nsmc_raw_reviews.tsv.gz``, gzip, tab-separated ``id movie_id date rating document``
+with a header row and no quoting. Labels follow NSMC's rule: rating 9-10 positive, 1-4 negative,
+5-8 dropped (489,729 reviews remain: 116,684 negative, 373,045 positive). The crawl has no split:
+a fixed test set of ``TEST_SIZE`` reviews is drawn stratified by class with seed ``SPLIT_SEED``;
+the other 439,729 are train. It overlaps the published NSMC files (same source), so never compare
+its accuracy with NSMC's.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from bench.datahome import DataFile
+from bench.datasets.base import DatasetSpec, Split
+from bench.errors import DataFormatError
+
+CLASSES = ("negative", "positive")
+HEADER = ["id", "movie_id", "date", "rating", "document"]
+TEST_SIZE = 50_000
+SPLIT_SEED = 20150101
+
+
+def rating_label(rating: int) -> int | None:
+    """NSMC's rule: 1-4 negative (0), 9-10 positive (1), anything else dropped (None)."""
+    if 1 <= rating <= 4:
+        return 0
+    if 9 <= rating <= 10:
+        return 1
+    return None
+
+
+def read_raw(path: Path) -> Split:
+    """Every labelled review of the crawl, in file order."""
+    csv.field_size_limit(sys.maxsize)
+    texts, labels = [], []
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = next(reader, None)
+            if header != HEADER:
+                raise DataFormatError(f"{path}: expected header {' '.join(HEADER)!r} (tab-separated), "
+                                      f"got {header!r}")
+            for lineno, row in enumerate(reader, start=2):
+                if len(row) != 5 or not row[3].isdigit():
+                    raise DataFormatError(f"{path} line {lineno}: expected 5 tab-separated columns "
+                                          "with an integer rating")
+                label = rating_label(int(row[3]))
+                if label is not None:
+                    texts.append(row[4])
+                    labels.append(label)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DataFormatError(f"{path} is not a complete gzip file ({exc}); fetch it again") from None
+    return Split(texts, labels)
+
+
+def read(spec: DatasetSpec) -> tuple[Split, Split]:
+    (path,) = spec.paths()
+    full = read_raw(path)
+    if len(full) < 4:
+        raise DataFormatError(f"{path}: only {len(full)} reviews rated 1-4 or 9-10; nothing to split")
+    from sklearn.model_selection import train_test_split
+
+    # an exact count on the real file; small files (the tests') keep 80% for training
+    test_size = TEST_SIZE if len(full) >= 5 * TEST_SIZE else 0.2
+    train_idx, test_idx = train_test_split(np.arange(len(full)), test_size=test_size,
+                                           stratify=full.labels, random_state=SPLIT_SEED)
+    return full.take(np.sort(train_idx)), full.take(np.sort(test_idx))
+
+
+SPEC = DatasetSpec(
+    name="nsmc-raw",
+    language="ko",
+    task="sentiment",
+    classes=CLASSES,
+    citation="Park, L. (2015). Naver Sentiment Movie Corpus v1.0 (raw crawl). https://github.com/e9t/nsmc",
+    homepage="https://github.com/e9t/nsmc",
+    files=(
+        DataFile("nsmc/nsmc_raw_reviews.tsv.gz", "https://github.com/e9t/nsmc/tree/master/raw",
+                 sha256="9e02f0a309fba3f3158245187abdeac81bf7514213c3e6620c6f44faa7dbbfd7",
+                 publisher_sha256=None, downloadable=False),  # built from the repo's raw/*.json
+    ),
+    reader=read,
+    sizes=(439_729, 50_000),
+    split_note=f"no official split: {TEST_SIZE:,} reviews stratified by class (seed {SPLIT_SEED}) "
+    "as test, the rest train; ratings 5-8 dropped as in NSMC",
+)

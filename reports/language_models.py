@@ -1,0 +1,61 @@
+"""Language-model results for the report: perplexity against n-gram order and smoothing.
+
+The report expects one JSON file per language-model run, in ``<results>/runs/`` (or
+``<results>/lm/``), with at least these keys (others are ignored)::
+
+    {"task": "lm",                    # tells it apart from classification runs
+     "dataset": "imdb", "profile": "default", "seed": 0,
+     "model": "ngram-mkn",            # or "lstm-lm", "gru-lm", "rnn-lm"
+     "family": "classic",             # "classic" for n-gram models, "neural" for the others
+     "order": 3,                      # n-gram order; null for neural models
+     "smoothing": "mkn",              # mle, add-k, witten-bell, absolute, kn, mkn; null for neural
+     "perplexity": 182.4,             # OOVs included, </s> scored (KenLM's convention)
+     "perplexity_excl_oov": 160.1, "oov": 1234, "tokens": 250000,
+     "fit_seconds": 3.9, "tokenizer": {"name": "english"}}
+
+Stupid backoff gives scores, not probabilities: its runs carry ``"perplexity": null`` and are
+left out. Until such files exist the report says so instead of drawing the plot.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
+           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer"]
+
+
+def load_lm_results(results_dir: Path) -> pd.DataFrame:
+    """One row per language-model run with a perplexity; an empty frame when there are none."""
+    rows = []
+    for folder in ("runs", "lm"):
+        for path in sorted((results_dir / folder).glob("*.json")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if not isinstance(doc, dict) or doc.get("task") != "lm" or doc.get("perplexity") is None:
+                continue
+            row = {k: doc.get(k) for k in COLUMNS}
+            tok = row["tokenizer"]
+            row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
+            row["family"] = row["family"] or ("classic" if row["order"] is not None else "neural")
+            row["profile"] = row["profile"] or "default"
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["perplexity"] = pd.to_numeric(frame["perplexity"], errors="coerce")
+    return frame.dropna(subset=["perplexity", "dataset", "model"])
+
+
+def lm_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean perplexity over seeds per (dataset, model, order, smoothing, tokenizer)."""
+    if frame.empty:
+        return frame
+    keys = ["dataset", "model", "family", "order", "smoothing", "tokenizer"]
+    return (frame.groupby(keys, dropna=False)
+            .agg(perplexity=("perplexity", "mean"), fit_seconds=("fit_seconds", "mean"),
+                 oov=("oov", "first"), tokens=("tokens", "first"), seeds=("seed", "count"))
+            .reset_index().sort_values(["dataset", "perplexity"]).reset_index(drop=True))
