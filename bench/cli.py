@@ -105,9 +105,38 @@ def cmd_all(args) -> int:
     from bench.profiles import get_profile
 
     seeds = args.seeds or list(get_profile(args.profile).seeds)
-    configs = shard(plan(args.datasets or list(BENCHMARK_DATASETS), args.models or list(MODELS),
-                         seeds, args.profile), args.shard)
-    return _run_and_report(configs, args)
+    datasets = args.datasets or list(BENCHMARK_DATASETS)
+    configs = shard(plan(datasets, args.models or list(MODELS), seeds, args.profile), args.shard)
+    lm_datasets = [] if args.no_lm or args.models or args.shard else datasets
+    return _run_and_report(configs, args, lm_datasets=lm_datasets)
+
+
+def cmd_lm(args) -> int:
+    """The language-modelling task on each dataset: every n-gram smoothing and order, neural LMs."""
+    from bench.datasets import BENCHMARK_DATASETS
+    from bench.lm_task import run_lm_dataset
+
+    for dataset in args.datasets or list(BENCHMARK_DATASETS):
+        run_lm_dataset(dataset, profile=args.profile, results_dir=_results_dir(args), force=args.force,
+                       neural=not args.no_neural)
+    return 0
+
+
+def _run_lm_children(datasets: list[str], args, results_dir: Path) -> list[str]:
+    """The LM task per dataset, each in its own process like the grid's runs; failed datasets."""
+    from bench.grid import run_child
+
+    failed = []
+    for i, dataset in enumerate(datasets, start=1):
+        print(f"[LM {i}/{len(datasets)}] {dataset}: n-gram and neural language models", file=sys.stderr)
+        cmd = [sys.executable, "-m", "bench", "lm", "--datasets", dataset, "--profile", args.profile,
+               "--results-dir", str(results_dir)] + (["--force"] if args.force else [])
+        code, last = run_child(cmd)
+        if code != 0:
+            failed.append(f"{dataset} language models: {last or f'exit code {code}'}")
+            if code in (-2, 130):
+                raise KeyboardInterrupt
+    return failed
 
 
 def cmd_sweep(args) -> int:
@@ -132,23 +161,27 @@ def cmd_scale(args) -> int:
     return _run_and_report(configs, args)
 
 
-def _run_and_report(configs: list, args) -> int:
-    """Run the configurations not yet stored, then render the report; 1 if any run failed."""
+def _run_and_report(configs: list, args, *, lm_datasets: list[str] = ()) -> int:
+    """Run the configurations not yet stored (and the LM task on ``lm_datasets``), then render the
+    report; 1 if any run failed."""
     from bench.grid import run_grid
     from reports.html import render_report
 
     results_dir = _results_dir(args)
     print(f"{len(configs)} runs, profile {args.profile!r}, results in {results_dir}", file=sys.stderr)
     outcome = run_grid(configs, results_dir, force=args.force)
+    lm_failed = _run_lm_children(list(lm_datasets), args, results_dir)
     if not args.no_report and list((results_dir / "runs").glob("*.json")):
         print(f"report: {render_report(results_dir, profile=args.profile)}")
     if outcome.busy:
         print(f"{len(outcome.busy)} run(s) are being run by another process; run the same command again "
               "when it has finished to render them", file=sys.stderr)
-    if outcome.failed:
-        print(f"{len(outcome.failed)} run(s) failed:", file=sys.stderr)
+    if outcome.failed or lm_failed:
+        print(f"{len(outcome.failed) + len(lm_failed)} run(s) failed:", file=sys.stderr)
         for config, reason in outcome.failed:
             print(f"  {config.label()}: {reason}", file=sys.stderr)
+        for line in lm_failed:
+            print(f"  {line}", file=sys.stderr)
         return 1
     return 0
 
@@ -255,11 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--force", action="store_true", help="redo runs that already have results")
             s.add_argument("--shard", metavar="K/N", help="run only every N-th run from the K-th (multi-machine)")
             s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
+            s.add_argument("--no-lm", action="store_true", help="skip the language-modelling task "
+                           "(it is also skipped when --models or --shard is given)")
         if name == "report":
             s.add_argument("--benchmarks", metavar="FILE", help="pytest-benchmark JSON to fold in (kept as "
                            "RESULTS_DIR/benchmarks.json; that file is picked up by default)")
     _add_size_commands(sub)
     _add_ngram_command(sub)
+    s = sub.add_parser("lm", help="the language-modelling task: perplexity per smoothing, order, neural LM")
+    s.add_argument("--datasets", nargs="+")
+    s.add_argument("--profile", default="default")
+    s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
+    s.add_argument("--force", action="store_true")
+    s.add_argument("--no-neural", action="store_true", help="n-gram models only")
+    s.set_defaults(func=cmd_lm)
     s = sub.add_parser("predict", help="classify texts with the model saved by the last run")
     s.add_argument("texts", nargs="*", metavar="TEXT")
     s.add_argument("--dataset", required=True)

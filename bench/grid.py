@@ -126,7 +126,7 @@ def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool, o
             return None
         remove_stale_temp_files(path)
         t0 = time.perf_counter()
-        returncode, last_line = _run_child(_child_command(config, results_dir), lock.fd)
+        returncode, last_line = run_child(_child_command(config, results_dir), lock.fd)
     if returncode == 0 and path.exists():
         outcome.done.append(path)
     else:
@@ -138,7 +138,7 @@ def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool, o
     return time.perf_counter() - t0
 
 
-def _run_child(cmd: list[str], lock_fd: int) -> tuple[int, str]:
+def run_child(cmd: list[str], lock_fd: int | None = None) -> tuple[int, str]:
     """Run a child, echoing its stderr indented as it comes; return (exit code, last stderr line).
 
     The child inherits the run's lock descriptor, so the run stays locked while it lives even if
@@ -146,7 +146,7 @@ def _run_child(cmd: list[str], lock_fd: int) -> tuple[int, str]:
     """
     last = ""
     with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          bufsize=1, pass_fds=(lock_fd,)) as proc:
+                          bufsize=1, pass_fds=() if lock_fd is None else (lock_fd,)) as proc:
         assert proc.stderr is not None
         try:
             for line in proc.stderr:

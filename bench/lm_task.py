@@ -1,0 +1,150 @@
+"""The language-modelling task: perplexity of every n-gram smoothing and order, and of the neural
+LMs, on each dataset's test text, trained on its train text, with the classifiers' tokenizer.
+
+All models of a dataset share one vocabulary (training words seen at least ``min_count`` times,
+the rest ``<unk>``) and one scoring convention (``</s>`` scored, ``<s>`` not, OOVs counted), so their
+perplexities are directly comparable. The n-grams are counted once at the highest order and every
+smoothing method is estimated from those counts. Each (model, order) is one JSON file in
+``<results>/lm/``, written atomically; files already there are not redone unless ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import sysinfo
+from bench.datasets import get_dataset
+from bench.profiles import get_profile
+from bench.results import run_id, write_json_atomic
+from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
+
+
+@dataclass(frozen=True)
+class LMPlan:
+    """Which language models a profile fits: (smoothing, order) pairs and neural LMs."""
+
+    ngram: tuple[tuple[str, int], ...]
+    neural: tuple[str, ...] = ()
+    neural_datasets: tuple[str, ...] | None = None  # None: every dataset
+    neural_params: dict = field(default_factory=dict)
+    min_count: int = 2
+    max_train_docs: int | None = None
+    max_test_docs: int | None = None
+
+
+def _grid(methods: tuple[str, ...], orders: range) -> tuple[tuple[str, int], ...]:
+    return tuple((m, n) for m in methods for n in orders)
+
+
+_SMOOTHING = ("add-k", "witten-bell", "absolute", "kn")
+LM_PLANS = {
+    "quick": LMPlan(ngram=_grid(("mkn",), range(1, 4)) + _grid(_SMOOTHING, range(2, 4)),
+                    neural=("lstm-lm",), neural_datasets=("sms-spam",),
+                    neural_params={"epochs": 1, "units": 32, "embed_dim": 32}, max_train_docs=2_000,
+                    max_test_docs=1_000),
+    "default": LMPlan(ngram=_grid(("mkn",), range(1, 6)) + _grid(_SMOOTHING, range(2, 5)),
+                      neural=("lstm-lm",), neural_datasets=("sms-spam", "r8"),
+                      neural_params={"epochs": 8, "units": 256, "embed_dim": 128, "patience": 1}),
+    "full": LMPlan(ngram=_grid(("mkn",), range(1, 6)) + _grid(_SMOOTHING, range(2, 6)),
+                   neural=("rnn-lm", "lstm-lm", "gru-lm"),
+                   neural_params={"epochs": 20, "units": 256, "embed_dim": 128, "patience": 2}),
+}
+NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
+              "gru-lm": "neural.language_models:GRULM"}
+
+
+def lm_corpus(dataset: str, tokenizer_name: str, plan: LMPlan):
+    """(spec, tokenizer, train sentences, test sentences): one document per sentence, empty ones
+    dropped (a blank line would score only ``</s>``)."""
+    from bench.runner import _slice
+    from bench.tokenizers.cache import tokenize_corpus
+
+    spec = get_dataset(dataset)
+    tokenizer = make_tokenizer(tokenizer_name)
+    data = spec.load()
+    train, test = _slice(data.train, plan.max_train_docs), _slice(data.test, plan.max_test_docs)
+    tr = tokenize_corpus(spec, "train", train.texts, tokenizer, keep_workers=True)
+    te = tokenize_corpus(spec, "test", test.texts, tokenizer)
+    return spec, tokenizer, [d for d in tr.docs if d], [d for d in te.docs if d]
+
+
+def _record(spec, tokenizer, profile: str, model: str, family: str, order, smoothing, ppl, fit_s: float,
+            score_s: float, extra: dict, identity: dict) -> dict:
+    return {
+        "task": "lm", "run_id": run_id(identity), "dataset": spec.name, "language": spec.language,
+        "profile": profile, "seed": identity["seed"], "model": model, "family": family, "order": order,
+        "smoothing": smoothing, "perplexity": ppl.perplexity, "perplexity_excl_oov": ppl.perplexity_excl_oov,
+        "oov": ppl.oov, "tokens": ppl.tokens, "fit_seconds": fit_s, "score_seconds": score_s,
+        "tokens_per_s_scoring": ppl.tokens / score_s if score_s > 0 else None,
+        "tokenizer": tokenizer.config(), "identity": identity, "peak_rss_mb": sysinfo.peak_rss_mb(),
+        "versions": sysinfo.library_versions(), "machine": sysinfo.machine(),
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **extra,
+    }
+
+
+def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path, tokenizer: str | None = None,
+                   seed: int = 0, force: bool = False, neural: bool = True) -> list[Path]:
+    """Fit and score every planned language model on ``dataset``; return the files written."""
+    from baselines.ngram import make_lm
+    from baselines.ngram.counts import NgramCounts
+    from baselines.ngram.perplexity import perplexity
+    from baselines.ngram.vocab import build_and_encode
+
+    plan, prof = LM_PLANS[profile], get_profile(profile)
+    spec = get_dataset(dataset)
+    tok_name = tokenizer or prof.tokenizers.get(spec.language) or DEFAULT_FOR_LANGUAGE[spec.language]
+    base = {"dataset": dataset, "tokenizer": make_tokenizer(tok_name).config(), "profile": profile,
+            "data_sha256": spec.checksum(), "min_count": plan.min_count, "seed": seed,
+            "max_train_docs": plan.max_train_docs, "max_test_docs": plan.max_test_docs}
+    jobs = [(f"ngram-{m}", m, n, {**base, "model": f"ngram-{m}", "order": n}) for m, n in plan.ngram]
+    if neural and (plan.neural_datasets is None or dataset in plan.neural_datasets):
+        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params}) for name in plan.neural]
+    out_dir = results_dir / "lm"
+    path_of = {j[0] + str(j[2]): out_dir / f"{dataset}__{j[0]}__o{j[2] or 0}__{profile}__{run_id(j[3])}.json"
+               for j in jobs}
+    todo = [j for j in jobs if force or not path_of[j[0] + str(j[2])].exists()]
+    if not todo:
+        print(f"{dataset}: all {len(jobs)} language models already have results", file=sys.stderr)
+        return []
+    spec, tok, train, test = lm_corpus(dataset, tok_name, plan)
+    t0 = time.perf_counter()
+    vocab, stream = build_and_encode(train, min_count=plan.min_count)
+    max_order = max((n for _, m, n, _ in todo if m), default=1)
+    counts = NgramCounts(stream, max_order, len(vocab))
+    count_s = time.perf_counter() - t0
+    print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
+          f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
+    written = []
+    for model, smoothing, order, identity in todo:
+        t0 = time.perf_counter()
+        if smoothing:
+            lm = make_lm(smoothing, order=order, vocabulary=vocab).fit_counts(vocab, counts)
+            fit_s, family, extra = time.perf_counter() - t0 + count_s, "classic", {"count_seconds": count_s}
+            if not lm.normalised:
+                continue  # stupid backoff ranks; it has no perplexity
+        else:
+            lm = _neural_lm(model, seed, vocab, plan.neural_params).fit(train)
+            fit_s, family = time.perf_counter() - t0, "neural"
+            extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),
+                     "n_parameters": lm.n_parameters()}
+        t1 = time.perf_counter()
+        ppl = perplexity(lm, test)
+        score_s = time.perf_counter() - t1
+        record = _record(spec, tok, profile, model, family, order, smoothing, ppl, fit_s, score_s, extra,
+                         identity)
+        write_json_atomic(path_of[model + str(order)], record)
+        written.append(path_of[model + str(order)])
+        print(f"  {dataset} {model}{f' order {order}' if order else ''}: perplexity {ppl.perplexity:,.1f} "
+              f"(fit {fit_s:.1f}s, score {score_s:.1f}s)", file=sys.stderr, flush=True)
+    return written
+
+
+def _neural_lm(name: str, seed: int, vocab, params: dict):
+    import importlib
+
+    module, _, attr = NEURAL_LMS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)(seed=seed, vocabulary=vocab, **params)
