@@ -354,9 +354,9 @@ def _add_ngram_command(sub) -> None:
     s = sub.add_parser("ngram", help="an n-gram language model of your own text: perplexity, ARPA export")
     s.add_argument("--train", required=True, metavar="FILE", help="one whitespace-tokenized sentence per line")
     s.add_argument("--test", required=True, metavar="FILE", help="scored the way KenLM's query scores it")
-    s.add_argument("--order", type=int, default=3, metavar="N")
-    s.add_argument("--smoothing", default="mkn",
-                   help="mle, add-k, witten-bell, absolute, kn, mkn (default; KenLM's lmplz), stupid-backoff")
+    s.add_argument("--order", type=int, required=True, metavar="N", help="e.g. 3")
+    s.add_argument("--smoothing", required=True, metavar="NAME",
+                   help="mle, add-k, witten-bell, absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff")
     s.add_argument("--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)")
     s.add_argument("--json", action="store_true", help="one JSON object: perplexity, perplexity_excl_oov, "
                    "oov, tokens, fit_seconds, score_seconds, ...")

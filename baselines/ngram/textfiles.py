@@ -1,0 +1,82 @@
+"""A language model of your own text: fit on one file, score another (``python -m bench ngram``).
+
+Files hold one whitespace-tokenized sentence per line, as KenLM's ``lmplz`` and ``query`` read them;
+the figures follow ``query``'s conventions, so they can be checked against KenLM directly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from baselines.ngram import UnknownSmoothingError, smoothing_class
+from baselines.ngram.arpa import write_arpa
+from baselines.ngram.perplexity import perplexity
+from baselines.ngram.vocab import NgramInputError
+
+EXPORTABLE = "witten-bell, absolute, kn, mkn"
+
+
+def read_sentences(path: str | Path) -> list[list[str]]:
+    """One token list per line of a UTF-8 file; a missing, unreadable or empty file is refused."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as lines:
+            sentences = [line.split() for line in lines]
+    except FileNotFoundError:
+        raise NgramInputError(f"{path}: no such file; give a text file with one whitespace-tokenized "
+                              "sentence per line") from None
+    except UnicodeDecodeError:
+        raise NgramInputError(f"{path} is not UTF-8 text; convert it (e.g. with iconv) and retry") from None
+    except OSError as exc:
+        raise NgramInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not any(sentences):
+        raise NgramInputError(f"{path} is empty; it needs at least one sentence, one per line")
+    return sentences
+
+
+def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
+    try:
+        cls = smoothing_class(smoothing)
+    except UnknownSmoothingError as exc:
+        raise NgramInputError(str(exc)) from None
+    if not cls.normalised:
+        raise NgramInputError(f"{smoothing} scores are not probabilities, so it has no perplexity; "
+                              "choose a normalised smoothing such as mkn")
+    if arpa is not None and not cls.exportable:
+        raise NgramInputError(f"{smoothing} cannot be written as an ARPA back-off model; --arpa works "
+                              f"with {EXPORTABLE}")
+    if order < 1:
+        raise NgramInputError(f"--order must be at least 1, got {order}")
+    return cls
+
+
+def evaluate_files(train: str | Path, test: str | Path, *, order: int, smoothing: str,
+                   arpa: str | Path | None = None) -> dict:
+    """Fit ``smoothing`` of ``order`` on ``train``, score ``test``; optionally write the ARPA file.
+
+    Returns ``perplexity`` (OOVs included; ``None`` when infinite, as for an MLE model meeting an
+    unseen n-gram), ``perplexity_excl_oov``, ``oov``, ``tokens`` (words and ``</s>``, as KenLM
+    counts them), ``fit_seconds`` and ``score_seconds`` (file reading excluded), and the setup.
+    """
+    cls = _model_class(smoothing, order, arpa)
+    train_sentences, test_sentences = read_sentences(train), read_sentences(test)
+    start = time.perf_counter()
+    model = cls(order=order).fit(train_sentences)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    ppl = perplexity(model, test_sentences)
+    score_seconds = time.perf_counter() - start
+    if arpa is not None:
+        write_arpa(model, arpa)
+
+    def finite(x: float) -> float | None:  # JSON has no infinity
+        return x if math.isfinite(x) else None
+
+    return {"perplexity": finite(ppl.perplexity), "perplexity_excl_oov": finite(ppl.perplexity_excl_oov),
+            "oov": ppl.oov, "tokens": ppl.tokens, "fit_seconds": fit_seconds,
+            "score_seconds": score_seconds, "order": order, "smoothing": smoothing,
+            "train": str(train), "test": str(test), "train_sentences": len(train_sentences),
+            "test_sentences": len(test_sentences), "vocabulary_size": len(model.vocab_),
+            "ngrams": [len(t) for t in model.tables_], "arpa": str(arpa) if arpa is not None else None}
