@@ -43,7 +43,27 @@ def _add(name: str, family: str, target: str, description: str) -> None:
 
 
 _add("nb", "classic", "baselines.naive_bayes:NaiveBayes", "multinomial naive Bayes on unigram counts")
-_add("lstm", "neural", "neural.lstm:LSTMClassifier", "Keras LSTM classifier over word embeddings")
+_add("nb-bigram", "classic", "baselines.naive_bayes:BigramNaiveBayes",
+     "multinomial naive Bayes on unigram + bigram counts")
+_add("cnb", "classic", "baselines.naive_bayes:ComplementNaiveBayes",
+     "complement naive Bayes on TF-IDF unigrams + bigrams (Rennie et al. 2003)")
+_add("tfidf-lr", "classic", "baselines.linear:TfidfLogisticRegression",
+     "logistic regression on TF-IDF unigrams + bigrams")
+_add("nbsvm", "classic", "baselines.nbsvm:NBSVM",
+     "linear SVM on naive-Bayes-scaled unigrams + bigrams (Wang & Manning 2012)")
+_add("ngram-lm-clf", "classic", "baselines.ngram.classifier:NgramLMClassifier",
+     "one n-gram LM per class, prior x likelihood (Peng & Schuurmans 2003)")
+_add("simple-rnn", "neural", "neural.rnn_models:SimpleRNNClassifier", "Elman SimpleRNN over word embeddings")
+_add("lstm", "neural", "neural.rnn_models:LSTMClassifier", "Keras LSTM classifier over word embeddings")
+_add("gru", "neural", "neural.rnn_models:GRUClassifier", "GRU over word embeddings (Cho et al. 2014)")
+_add("bilstm", "neural", "neural.rnn_models:BiLSTMClassifier", "bidirectional LSTM over word embeddings")
+_add("cnn-lstm", "neural", "neural.rnn_models:CNNLSTMClassifier", "Conv1D + max-pooling in front of an LSTM")
+_add("lstm-attention", "neural", "neural.attention:LSTMAttentionClassifier",
+     "LSTM + attention pooling (additive/Bahdanau or dot-product score)")
+_add("transformer", "neural", "neural.transformer:TransformerClassifier",
+     "Transformer encoder (multi-head self-attention), mean-pooled")
+_add("fasttext", "neural", "neural.fasttext:FastTextClassifier",
+     "fastText: averaged word + hashed bigram embeddings (Joulin et al. 2016)")
 
 
 def get_model(name: str) -> ModelSpec:

@@ -1,0 +1,127 @@
+"""The shared path of the naive Bayes and linear text classifiers: count once, choose, refit.
+
+``BagOfNgramsClassifier.fit`` counts the training documents' n-grams once (vocabulary from train
+only), scores every hyperparameter combination on a validation split carved out of train (never
+test), refits the best one on all of train and records the choice and every validation score in
+``params()``. Subclasses supply two hooks: ``_search_space()`` (candidate values per
+hyperparameter) and ``_estimator(**values)`` (an unfitted scikit-learn classifier over the count
+matrix), and may add fixed settings in ``_fixed_params()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+
+from baselines.features import NgramCounter, min_df_columns
+from baselines.validation import validation_split
+
+
+def candidates(value, values) -> tuple:
+    """``(value,)`` when a value is fixed, else the candidate ``values`` to choose from."""
+    if value is not None:
+        return (value,)
+    values = tuple(values)
+    if not values:
+        raise ValueError("give a fixed value or at least one candidate to choose from")
+    return values
+
+
+class BagOfNgramsClassifier:
+    """Base of the bag-of-n-grams classifiers (``nb``, ``nb-bigram``, ``cnb``, ``tfidf-lr``, ``nbsvm``).
+
+    ``ngram`` is the longest word n-gram counted, ``binary`` counts presence instead of
+    frequency, and the vocabulary cutoff ``min_df`` (documents a feature must occur in, counted in
+    the training part) is fixed or chosen from ``min_dfs``.
+    """
+
+    def __init__(self, *, seed: int = 0, ngram: int = 1, binary: bool = True, min_df: int | None = 1,
+                 min_dfs: tuple[int, ...] = (1, 2), validation_fraction: float = 0.1):
+        self.seed = seed
+        self.ngram = ngram
+        self.binary = binary
+        self.min_df = min_df
+        self.min_dfs = tuple(min_dfs)
+        self.validation_fraction = validation_fraction
+
+    def _search_space(self) -> dict[str, tuple]:
+        """Candidate values of each model hyperparameter (one value when it is fixed)."""
+        raise NotImplementedError
+
+    def _estimator(self, **values):
+        """An unfitted scikit-learn classifier with these hyperparameter values."""
+        raise NotImplementedError
+
+    def _fixed_params(self) -> dict:
+        """Settings of the subclass that are not searched (recorded in ``params()``)."""
+        return {}
+
+    def _grid(self) -> list[dict]:
+        space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
+        return [dict(zip(space, values)) for values in itertools.product(*space.values())]
+
+    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int) -> "BagOfNgramsClassifier":
+        """Count n-grams of ``docs``, choose hyperparameters on a validation split, refit on all."""
+        if len(docs) == 0:
+            raise ValueError("cannot fit on an empty training set; check the dataset's train split")
+        labels = np.asarray(labels, dtype=np.int64)
+        self.n_classes_ = int(n_classes)
+        self.vectorizer_ = NgramCounter(self.ngram, binary=self.binary)
+        counts = self.vectorizer_.fit_transform(docs)
+        grid = self._grid()
+        with warnings.catch_warnings():
+            # liblinear's iteration cap is a recorded hyperparameter (``max_iter``), not a fault
+            from sklearn.exceptions import ConvergenceWarning
+
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.validation_ = self._score_on_validation(counts, labels, grid) if len(grid) > 1 else []
+            scores = [v["accuracy"] for v in self.validation_] or [0.0]
+            self.chosen_ = dict(grid[int(np.argmax(scores))])  # ties go to the earlier candidate
+            values = dict(self.chosen_)
+            self.columns_ = min_df_columns(counts, values.pop("min_df"))
+            self.estimator_ = self._estimator(**values).fit(counts[:, self.columns_], labels)
+        return self
+
+    def _score_on_validation(self, counts, labels: np.ndarray, grid: list[dict]) -> list[dict]:
+        """Validation accuracy of each grid point, fitted on the rest of train."""
+        tr, va = validation_split(labels, self.validation_fraction, self.seed)
+        x_tr, x_va = counts[tr], counts[va]
+        scores = []
+        for min_df, points in itertools.groupby(grid, key=lambda p: p["min_df"]):
+            # the columns a vectorizer fitted on the training part alone would keep
+            cols = min_df_columns(x_tr, min_df)
+            a, b = x_tr[:, cols], x_va[:, cols]
+            for point in points:
+                values = {k: v for k, v in point.items() if k != "min_df"}
+                pred = self._estimator(**values).fit(a, labels[tr]).predict(b)
+                scores.append({**point, "accuracy": float(np.mean(pred == labels[va]))})
+        return scores
+
+    def _features(self, docs: list[list[str]]):
+        return self.vectorizer_.transform(docs)[:, self.columns_]
+
+    def predict_proba(self, docs: list[list[str]]) -> np.ndarray:
+        """Class probabilities, shape ``(len(docs), n_classes)``; classes absent from train get 0."""
+        out = np.zeros((len(docs), self.n_classes_))
+        if len(docs):
+            out[:, self.estimator_.classes_] = self.estimator_.predict_proba(self._features(docs))
+        return out
+
+    def params(self) -> dict:
+        """Every hyperparameter: chosen values, candidates tried and their validation accuracy."""
+        out = {"ngram": self.ngram, "binary": self.binary, "validation_fraction": self.validation_fraction}
+        space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
+        for name, values in space.items():
+            out[name] = self.chosen_[name]
+            out[f"{name}s_tried"] = list(values)
+        out.update(self._fixed_params())
+        out["validation_accuracy"] = self.validation_
+        out["vocabulary_size"] = int(len(self.columns_))
+        return out
+
+    def n_parameters(self) -> int:
+        """Learned weights: coefficients and intercepts of the linear model."""
+        est = self.estimator_
+        return int(np.size(est.coef_) + np.size(est.intercept_))
