@@ -1,46 +1,40 @@
 """The shared training path of every Keras text classifier.
 
-Vocabulary and sequence length come from train only; a validation split is carved from train;
-early stopping on validation loss restores the best weights; a per-epoch history is kept.
-Subclasses supply ``build(vocab_size, max_len, n_outputs)``.
+Vocabulary and sequence length come from train only; a stratified validation split is carved from
+train; early stopping on validation loss restores the best weights; a per-epoch history (with
+timings) is kept; batches are length-bucketed (``neural.batching``). Subclasses supply
+``build(cfg: ArchConfig) -> keras.Model`` and, when they have extra hyperparameters, an
+``__init__`` that stores them.
 """
 
 from __future__ import annotations
 
-import sys
-import time
+import importlib
+import inspect
+import json
+from pathlib import Path
 
 import numpy as np
 
 from baselines.validation import validation_split
-from neural.vocab import Vocabulary, choose_max_len, pad
+from neural.arch_config import ArchConfig
+from neural.vocab import Vocabulary, choose_max_len, truncate
 
-
-def _epoch_logger():
-    import keras
-
-    class EpochLogger(keras.callbacks.Callback):
-        """One progress line per epoch on stderr (stdout stays clean for --json)."""
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = logs or {}
-            parts = ", ".join(f"{k} {v:.4f}" for k, v in logs.items() if isinstance(v, float))
-            print(f"  epoch {epoch + 1}: {parts} ({time.perf_counter() - self._t0:.1f}s)",
-                  file=sys.stderr, flush=True)
-
-    return EpochLogger()
+_STATE = ("n_classes_", "max_len_", "history_", "best_epoch_", "validation_size_", "epochs_allowed_",
+          "seconds_per_epoch_", "train_docs_per_s_")
 
 
 class KerasTextClassifier:
-    """Base class: keyword-only hyperparameters, ``fit``/``predict_proba``/``params``."""
+    """Base class: keyword-only hyperparameters, ``fit``/``predict_proba``/``params``/``save``/``load``."""
+
+    _array_state: tuple[str, ...] = ()  # fitted numpy arrays a subclass adds (saved in arrays.npz)
 
     def __init__(self, *, seed: int = 0, vocab_size: int = 20_000, max_len_cap: int = 500,
                  max_len_quantile: float = 0.95, embed_dim: int = 64, units: int = 64,
                  dropout: float = 0.2, epochs: int = 10, batch_size: int = 64, patience: int = 2,
-                 learning_rate: float = 1e-3, validation_fraction: float = 0.1, verbose: bool = True):
+                 learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
+                 max_train_tokens: int | None = None, validation_fraction: float = 0.1,
+                 verbose: bool = True):
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap
@@ -52,64 +46,129 @@ class KerasTextClassifier:
         self.batch_size = batch_size
         self.patience = patience
         self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.max_train_tokens = max_train_tokens
         self.validation_fraction = validation_fraction
         self.verbose = verbose
 
-    def build(self, vocab_size: int, max_len: int, n_outputs: int):
+    # -- hooks -------------------------------------------------------------------------------
+    def build(self, cfg: ArchConfig):
         raise NotImplementedError
 
-    def _encode(self, docs: list[list[str]]) -> np.ndarray:
-        return pad([self.vocab_.encode(d) for d in docs], self.max_len_)
+    def _encode(self, docs: list[list[str]]) -> list[np.ndarray]:
+        """Token ids of each document, the last ``max_len_`` of them."""
+        return [truncate(self.vocab_.encode(d), self.max_len_) for d in docs]
+
+    def _fit_vocabulary(self, train_docs: list[list[str]]) -> None:
+        self.vocab_ = Vocabulary(train_docs, self.vocab_size)
+
+    # -- the shared path ---------------------------------------------------------------------
+    def get_params(self) -> dict:
+        """Every keyword argument of ``__init__`` along the class hierarchy (as scikit-learn does)."""
+        names = []
+        for klass in type(self).__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names += [p.name for p in inspect.signature(init).parameters.values()
+                          if p.kind == p.KEYWORD_ONLY and p.name not in names]
+        return {name: getattr(self, name) for name in names}
+
+    def arch_config(self, vocab_size: int, max_len: int, n_outputs: int) -> ArchConfig:
+        """What ``build`` gets: the data-derived sizes and this classifier's architecture settings."""
+        hyper = {k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()}
+        return ArchConfig(vocab_size=vocab_size, max_len=max_len, n_outputs=n_outputs, **hyper)
 
     def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int) -> "KerasTextClassifier":
+        """Train on ``docs`` minus a stratified validation split, early-stopped on its loss."""
         import keras
+
+        from neural.batching import classification_dataset
+        from neural.training import EpochTimer, adam, early_stopping, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
         tr, va = validation_split(labels, self.validation_fraction, self.seed)
         train_docs = [docs[i] for i in tr]
-        self.vocab_ = Vocabulary(train_docs, self.vocab_size)
+        self._fit_vocabulary(train_docs)
         self.max_len_ = choose_max_len(train_docs, quantile=self.max_len_quantile, cap=self.max_len_cap)
-        x_tr, x_va = self._encode(train_docs), self._encode([docs[i] for i in va])
-        y_tr, y_va = labels[tr].astype("float32" if n_classes == 2 else "int64"), labels[va]
-        y_va = y_va.astype(y_tr.dtype)
+        y = labels.astype("float32" if n_classes == 2 else "int32")
         n_out = 1 if n_classes == 2 else n_classes
-        self.model_ = self.build(len(self.vocab_), self.max_len_, n_out)
-        self.model_.compile(
-            optimizer=keras.optimizers.Adam(self.learning_rate),
-            loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-        callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience,
-                                                   restore_best_weights=True)]
-        if self.verbose:
-            callbacks.append(_epoch_logger())
-        hist = self.model_.fit(x_tr, y_tr, validation_data=(x_va, y_va), epochs=self.epochs,
-                               batch_size=self.batch_size, callbacks=callbacks, verbose=0, shuffle=True)
-        keys = list(hist.history)
-        self.history_ = [{"epoch": e + 1, **{k: float(hist.history[k][e]) for k in keys}}
-                         for e in range(len(hist.history[keys[0]]))]
-        self.best_epoch_ = int(np.argmin(hist.history["val_loss"])) + 1
+        self.model_ = self.build(self.arch_config(len(self.vocab_), self.max_len_, n_out))
+        self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), metrics=["accuracy"],
+                            loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
+        x_tr = self._encode(train_docs)
+        self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
+        train = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
+        val = classification_dataset(self._encode([docs[i] for i in va]), y[va],
+                                     batch_size=4 * self.batch_size)
+        timer = EpochTimer(len(tr), verbose=self.verbose)
+        self.model_.fit(train, validation_data=val, epochs=self.epochs_allowed_, verbose=0, shuffle=False,
+                        callbacks=[early_stopping(self.patience), timer])
+        self.history_ = timer.records
+        self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
         self.validation_size_ = len(va)
+        self.seconds_per_epoch_, self.train_docs_per_s_ = throughput(self.history_)
         return self
 
+    def _epoch_cap(self, tokens_per_epoch: int) -> int:
+        """``epochs``, or fewer if ``max_train_tokens`` (a compute budget) runs out first; at least 1.
+        A budget spends the same compute on every dataset: small ones get more epochs, large fewer."""
+        if not self.max_train_tokens:
+            return self.epochs
+        return int(min(self.epochs, max(1, self.max_train_tokens // max(tokens_per_epoch, 1))))
+
     def predict_proba(self, docs: list[list[str]]) -> np.ndarray:
-        out = np.asarray(self.model_.predict(self._encode(docs), batch_size=512, verbose=0))
+        """Class probabilities ``(n_docs, n_classes)``, batched by length, rows in input order."""
+        from neural.batching import predict_in_length_order
+
+        out = predict_in_length_order(self.model_, self._encode(docs), 4 * self.batch_size)
+        out = out.astype(np.float64)
         if out.shape[1] == 1:
-            p = out[:, 0].astype(np.float64)
-            return np.stack([1 - p, p], axis=1)
-        return out.astype(np.float64)
+            return np.concatenate([1 - out, out], axis=1)
+        return out
 
     def params(self) -> dict:
-        return {
-            "vocab_size": self.vocab_size, "vocabulary_used": len(self.vocab_),
-            "max_len_cap": self.max_len_cap, "max_len_quantile": self.max_len_quantile,
-            "max_len": self.max_len_, "embed_dim": self.embed_dim, "units": self.units,
-            "dropout": self.dropout, "epochs": self.epochs, "epochs_run": len(self.history_),
-            "best_epoch": self.best_epoch_, "batch_size": self.batch_size, "patience": self.patience,
-            "learning_rate": self.learning_rate, "validation_fraction": self.validation_fraction,
-            "validation_size": self.validation_size_,
-        }
+        """Hyperparameters plus the values chosen from the training data."""
+        out = {k: v for k, v in self.get_params().items() if k not in ("seed", "verbose")}
+        out.update(vocabulary_used=len(self.vocab_), max_len=self.max_len_,
+                   epochs_allowed=self.epochs_allowed_, epochs_run=len(self.history_),
+                   best_epoch=self.best_epoch_, validation_size=self.validation_size_)
+        return out
 
     def n_parameters(self) -> int:
         return int(self.model_.count_params())
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> None:
+        """Architecture JSON + weights (no optimizer state) + vocabulary and fitted state."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "architecture.json").write_text(self.model_.to_json(), encoding="utf-8")
+        self.model_.save_weights(directory / "model.weights.h5")
+        state = {k: getattr(self, k) for k in _STATE}
+        doc = {"class": f"{type(self).__module__}:{type(self).__qualname__}",
+               "params": self.get_params(), "vocabulary": self.vocab_.itos, "state": state}
+        (directory / "classifier.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        if self._array_state:
+            np.savez(directory / "arrays.npz", **{k: getattr(self, k) for k in self._array_state})
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "KerasTextClassifier":
+        """A classifier saved by :meth:`save`, ready to ``predict_proba``."""
+        import keras
+
+        directory = Path(directory)
+        doc = json.loads((directory / "classifier.json").read_text(encoding="utf-8"))
+        module, _, name = doc["class"].partition(":")
+        klass = getattr(importlib.import_module(module), name)  # registers its custom layers
+        obj = klass(**doc["params"])
+        obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
+        for key, value in doc["state"].items():
+            setattr(obj, key, value)
+        if obj._array_state:
+            with np.load(directory / "arrays.npz") as arrays:
+                for key in obj._array_state:
+                    setattr(obj, key, arrays[key])
+        obj.model_ = keras.models.model_from_json((directory / "architecture.json").read_text(encoding="utf-8"))
+        obj.model_.load_weights(directory / "model.weights.h5")
+        return obj

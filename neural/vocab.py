@@ -10,20 +10,36 @@ PAD, UNK = "<pad>", "<unk>"
 
 
 class Vocabulary:
-    """The ``size - 2`` most frequent training tokens; index 0 is padding, 1 is ``<unk>``."""
+    """Special tokens first (index 0 is padding, 1 is ``<unk>``), then the most frequent training
+    tokens seen at least ``min_count`` times, ``size`` entries in all (``None``: no limit)."""
 
-    def __init__(self, docs: list[list[str]], size: int, min_count: int = 1):
+    def __init__(self, docs: list[list[str]], size: int | None, min_count: int = 1,
+                 specials: tuple[str, ...] = (PAD, UNK)):
         counts = Counter(tok for doc in docs for tok in doc)
-        words = [w for w, c in counts.most_common(max(size - 2, 0)) if c >= min_count]
-        self.itos = [PAD, UNK, *words]
-        self.stoi = {w: i for i, w in enumerate(self.itos)}
+        for s in specials:
+            counts.pop(s, None)
+        limit = None if size is None else max(size - len(specials), 0)
+        words = [w for w, c in counts.most_common(limit) if c >= min_count]
+        self._set(list(specials) + words)
+
+    def _set(self, itos: list[str]) -> None:
+        self.itos = itos
+        self.stoi = {w: i for i, w in enumerate(itos)}
+        self.unk_id = self.stoi[UNK]
+
+    @classmethod
+    def from_tokens(cls, itos: list[str]) -> "Vocabulary":
+        """A vocabulary with exactly these entries, in this order (as saved by ``itos``)."""
+        vocab = cls.__new__(cls)
+        vocab._set(list(itos))
+        return vocab
 
     def __len__(self) -> int:
         return len(self.itos)
 
     def encode(self, doc: list[str]) -> list[int]:
-        get = self.stoi.get
-        return [get(tok, 1) for tok in doc]
+        get, unk = self.stoi.get, self.unk_id
+        return [get(tok, unk) for tok in doc]
 
 
 def choose_max_len(docs: list[list[str]], *, quantile: float = 0.95, cap: int = 500, floor: int = 8) -> int:
@@ -33,11 +49,18 @@ def choose_max_len(docs: list[list[str]], *, quantile: float = 0.95, cap: int = 
     return int(min(max(q, floor), cap))
 
 
-def pad(seqs: list[list[int]], max_len: int) -> np.ndarray:
-    """Right-pad with 0 to ``max_len``; longer sequences keep their last ``max_len`` tokens
-    (the end of a review usually holds its verdict)."""
+def truncate(ids: list[int], max_len: int) -> np.ndarray:
+    """The last ``max_len`` ids (the end of a review usually holds its verdict) as int32."""
+    return np.asarray(ids[-max_len:] if len(ids) > max_len else ids, dtype=np.int32)
+
+
+def pad(seqs: list, max_len: int | None = None) -> np.ndarray:
+    """Right-pad with 0 to ``max_len`` (default: the longest sequence, at least 1); longer
+    sequences keep their last ``max_len`` tokens."""
+    if max_len is None:
+        max_len = max([len(s) for s in seqs] + [1])
     out = np.zeros((len(seqs), max_len), dtype=np.int32)
     for i, s in enumerate(seqs):
-        s = s[-max_len:]
+        s = s[-max_len:] if len(s) > max_len else s
         out[i, : len(s)] = s
     return out

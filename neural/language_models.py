@@ -1,0 +1,273 @@
+"""Word-level recurrent language models: ``rnn-lm``, ``lstm-lm``, ``gru-lm``.
+
+Mikolov et al. (2010), "Recurrent neural network based language model"; LSTM LMs: Sundermeyer,
+Schlüter & Ney (2012); GRU: Cho et al. (2014). Embedding -> Dropout -> RNN -> Dropout -> softmax
+over the vocabulary, trained on whole sentences (the state starts afresh at each ``<s>``).
+
+Same interface and conventions as the n-gram models (``baselines.ngram``, KenLM's conventions), so
+perplexities compare on the same tokens:
+
+- ``fit(sentences)`` with ``sentences: list[list[str]]``; the vocabulary is the words seen at least
+  ``min_count`` times in those sentences (optionally only the ``max_vocab`` most frequent), or a
+  given ``vocabulary`` (a word list or a ``baselines.ngram.vocab.Vocabulary``, so both model kinds
+  can share one); every other word, in training and in scoring, is ``<unk>``;
+- ``token_scores(sentences)`` / ``log_prob(sentences)``: natural-log probability of every word and
+  of the final ``</s>`` (the initial ``<s>`` is context, never scored), per token with OOV flags or
+  summed per sentence; a sentence of ``n`` words is ``n + 1`` tokens (:func:`count_tokens`), and
+  ``perplexity(sentences)`` is ``baselines.ngram.perplexity.perplexity`` itself;
+- ``sample(n_sentences, seed=..., max_length=..., temperature=...)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from neural.vocab import PAD, UNK, Vocabulary
+
+BOS, EOS = "<s>", "</s>"
+SPECIALS = (PAD, UNK, BOS, EOS)
+
+
+def count_tokens(sentences: list[list[str]]) -> int:
+    """Scored tokens: every word plus one ``</s>`` per sentence (``<s>`` is not scored)."""
+    return sum(len(s) + 1 for s in sentences)
+
+
+class RecurrentLM:
+    """A word-level RNN language model; subclasses choose the recurrent ``cell``.
+
+    Batches hold sentences of similar length, at most ``batch_size`` of them and at most
+    ``batch_tokens`` padded tokens (the softmax output grows with both). ``train_max_len`` cuts
+    training sentences (truncated back-propagation); scoring always reads whole sentences. Early
+    stopping watches the loss on ``validation_fraction`` of the training sentences.
+    """
+
+    cell = "lstm"
+    normalised = True  # a softmax: probabilities over the vocabulary for every history
+
+    def __init__(self, *, seed: int = 0, min_count: int = 1, max_vocab: int | None = None,
+                 vocabulary=None, embed_dim: int = 128, units: int = 256,
+                 dropout: float = 0.2, epochs: int = 10, patience: int = 1, batch_size: int = 64,
+                 batch_tokens: int = 4096, learning_rate: float = 2e-3, clipnorm: float | None = 1.0,
+                 validation_fraction: float = 0.05, train_max_len: int | None = None,
+                 verbose: bool = True):
+        self.seed = seed
+        self.min_count = min_count
+        self.max_vocab = max_vocab
+        self.vocabulary = vocabulary
+        self.embed_dim = embed_dim
+        self.units = units
+        self.dropout = dropout
+        self.epochs = epochs
+        self.patience = patience
+        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+        self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.validation_fraction = validation_fraction
+        self.train_max_len = train_max_len
+        self.verbose = verbose
+
+    def _build_vocabulary(self, sentences: list[list[str]]) -> Vocabulary:
+        if self.vocabulary is not None:
+            given = getattr(self.vocabulary, "words", self.vocabulary)  # an n-gram Vocabulary or a list
+            words = [w for w in dict.fromkeys(given) if w not in SPECIALS]
+            return Vocabulary.from_tokens([*SPECIALS, *words])
+        size = None if self.max_vocab is None else self.max_vocab + len(SPECIALS)
+        return Vocabulary(sentences, size, self.min_count, specials=SPECIALS)
+
+    @property
+    def name(self) -> str:
+        return {"simple-rnn": "rnn"}.get(self.cell, self.cell) + "-lm"
+
+    def _ids(self, sentence: list[str]) -> np.ndarray:
+        """``<s> w_1 .. w_n </s>`` as ids: inputs are ``[:-1]``, targets ``[1:]``."""
+        v = self.vocab_
+        ids = v.encode(sentence)
+        if v.stoi[BOS] in ids or v.stoi[EOS] in ids:
+            from baselines.ngram.vocab import NgramInputError
+
+            raise NgramInputError("a sentence holds '<s>' or '</s>'; the model adds sentence boundaries "
+                                  "itself, so remove them from the text")
+        return np.asarray([v.stoi[BOS], *ids, v.stoi[EOS]], dtype=np.int32)
+
+    def build(self):
+        """Embedding (masked) -> Dropout -> recurrent layer (all steps) -> Dropout -> Dense logits."""
+        import keras
+        from keras import layers
+
+        from neural.layers import token_input
+        from neural.rnn_models import RECURRENT
+
+        inputs = token_input()
+        x = layers.Embedding(len(self.vocab_), self.embed_dim, mask_zero=True)(inputs)
+        x = layers.Dropout(self.dropout)(x)
+        x = RECURRENT[self.cell](self.units, return_sequences=True)(x)
+        x = layers.Dropout(self.dropout)(x)
+        logits = layers.Dense(len(self.vocab_), dtype="float32", name="logits")(x)
+        return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
+
+    def _dataset(self, seqs: list[np.ndarray], rng: np.random.Generator | None):
+        """``(inputs, targets, weights)`` batches of at most ``batch_tokens`` padded tokens."""
+        import tensorflow as tf
+
+        from neural.batching import plan_batches, to_dataset
+        from neural.vocab import pad
+
+        lengths = np.array([len(s) - 1 for s in seqs])
+
+        def batches():
+            for idx in plan_batches(lengths, batch_size=self.batch_size, rng=rng,
+                                    max_tokens=self.batch_tokens):
+                x, y = pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
+                yield x, y, (y != 0).astype(np.float32)
+
+        spec = tf.TensorSpec((None, None), tf.int32)
+        return to_dataset(batches, (spec, spec, tf.TensorSpec((None, None), tf.float32)))
+
+    def fit(self, sentences: list[list[str]]) -> "RecurrentLM":
+        """Build the vocabulary from all ``sentences``, then train on all but a random validation
+        share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
+        import keras
+
+        from neural.training import EpochTimer, adam, early_stopping, throughput
+
+        keras.utils.set_random_seed(self.seed)
+        self.vocab_ = self._build_vocabulary(sentences)
+        rng = np.random.default_rng(self.seed)
+        order = rng.permutation(len(sentences))
+        n_val = max(1, int(round(self.validation_fraction * len(sentences)))) if len(sentences) > 1 else 0
+        cap = None if self.train_max_len is None else self.train_max_len + 1
+        seqs = [self._ids(s)[:cap] for s in sentences]
+        train = [seqs[i] for i in order[n_val:]]
+        val = [seqs[i] for i in order[:n_val]] or train
+        self.model_, self._score_fn = self.build(), None
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
+        self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), loss=loss)
+        n_tokens = sum(len(s) - 1 for s in train)
+        timer = EpochTimer(n_tokens, verbose=self.verbose, unit="tokens")
+        with warnings.catch_warnings():  # batches per epoch vary with the token budget
+            warnings.filterwarnings("ignore", message="Your input ran out of data")
+            self.model_.fit(self._dataset(train, rng), validation_data=self._dataset(val, None),
+                            epochs=self.epochs, verbose=0, shuffle=False,
+                            callbacks=[early_stopping(self.patience), timer])
+        self.history_ = timer.records
+        self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
+        self.seconds_per_epoch_, self.train_tokens_per_s_ = throughput(self.history_, unit="tokens")
+        return self
+
+    def token_scores(self, sentences: list[list[str]]):
+        """Natural-log probability of every word and ``</s>``, in order, with OOV flags and each
+        sentence's first token (a ``baselines.ngram.base.TokenScores``)."""
+        import tensorflow as tf
+
+        from baselines.ngram.base import TokenScores
+        from neural.batching import plan_batches
+        from neural.vocab import pad
+
+        seqs = [self._ids(s) for s in sentences]
+        lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)  # scored tokens per sentence
+        per_sentence = [np.zeros(0)] * len(seqs)
+        score = self._scorer()
+        for idx in plan_batches(lengths, batch_size=4 * self.batch_size, max_tokens=4 * self.batch_tokens):
+            x, y = pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
+            lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
+            for row, i in enumerate(idx):
+                per_sentence[i] = lp[row, : lengths[i]]
+        log_probs = np.concatenate(per_sentence) if seqs else np.zeros(0)
+        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if seqs else lengths
+        return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
+
+    def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
+        """Natural-log probability of each sentence (its words and ``</s>``; ``<s>`` is context)."""
+        return self.token_scores(sentences).per_sentence()
+
+    def _scorer(self):
+        """A graph function ``(inputs, targets) -> log-probability of each target`` (0 at padding)."""
+        import tensorflow as tf
+
+        if getattr(self, "_score_fn", None) is None:
+            model, spec = self.model_, tf.TensorSpec((None, None), tf.int32)
+
+            @tf.function(input_signature=[spec, spec])
+            def score(x, y):
+                logits = model(x, training=False)
+                nll = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
+                return -nll * tf.cast(y != 0, nll.dtype)
+
+            self._score_fn = score
+        return self._score_fn
+
+    def perplexity(self, sentences: list[list[str]]):
+        """Perplexity with and without OOV tokens, computed exactly as for the n-gram models."""
+        from baselines.ngram.perplexity import perplexity
+
+        return perplexity(self, sentences)
+
+    def sample(self, n_sentences: int, *, seed: int, max_length: int = 100,
+               temperature: float = 1.0) -> list[list[str]]:
+        """``n_sentences`` sentences drawn word by word from ``softmax(logits / temperature)``
+        after ``<s>``, each ending at ``</s>`` or ``max_length`` words; reproducible for a ``seed``."""
+        if temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {temperature}")
+        rng = np.random.default_rng(seed)
+        stoi = self.vocab_.stoi
+        prefix = np.full((n_sentences, 1), stoi[BOS], dtype=np.int32)
+        done = np.zeros(n_sentences, dtype=bool)
+        for _ in range(max_length + 1):
+            logits = np.asarray(self.model_(prefix, training=False))[:, -1].astype(np.float64)
+            logits[:, [stoi[PAD], stoi[BOS]]] = -np.inf  # not words: never generated
+            z = logits / temperature
+            p = np.exp(z - z.max(axis=1, keepdims=True))
+            cdf = np.cumsum(p, axis=1)
+            nxt = (cdf < rng.random((n_sentences, 1)) * cdf[:, -1:]).sum(axis=1).astype(np.int32)
+            prefix = np.concatenate([prefix, nxt[:, None]], axis=1)
+            done |= nxt == stoi[EOS]
+            if done.all():
+                break
+        return [self._words(row[1:])[:max_length] for row in prefix]
+
+    def _words(self, ids: np.ndarray) -> list[str]:
+        words = []
+        for i in ids:
+            if self.vocab_.itos[i] == EOS:
+                break
+            words.append(self.vocab_.itos[i])
+        return words
+
+    def params(self) -> dict:
+        out = {k: getattr(self, k) for k in ("min_count", "max_vocab", "embed_dim", "units", "dropout",
+                                            "epochs", "patience", "batch_size", "batch_tokens",
+                                            "learning_rate", "clipnorm", "validation_fraction",
+                                            "train_max_len")}
+        out.update(cell=self.cell, vocabulary_used=len(self.vocab_), given_vocabulary=self.vocabulary is not None,
+                   epochs_run=len(self.history_), best_epoch=self.best_epoch_)
+        return out
+
+    def n_parameters(self) -> int:
+        return int(self.model_.count_params())
+
+
+class RNNLM(RecurrentLM):
+    """Elman RNN language model (Mikolov et al. 2010)."""
+
+    cell = "simple-rnn"
+
+
+class LSTMLM(RecurrentLM):
+    """LSTM language model (Sundermeyer et al. 2012)."""
+
+    cell = "lstm"
+
+
+class GRULM(RecurrentLM):
+    """GRU language model (Cho et al. 2014)."""
+
+    cell = "gru"
+
+
+#: Registry names -> classes, for the harness's language-modelling task.
+LANGUAGE_MODELS = {"rnn-lm": RNNLM, "lstm-lm": LSTMLM, "gru-lm": GRULM}

@@ -1,0 +1,72 @@
+"""What every Keras model in the suite shares when training: progress, timing, early stopping."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import keras
+import numpy as np
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Times each epoch's training pass (validation excluded) and prints progress on stderr.
+
+    One line per epoch with its metrics, seconds and training throughput; inside a long epoch a
+    line every ``every`` seconds, so a run is never silent for minutes. stdout stays clean for
+    ``--json``.
+    """
+
+    def __init__(self, n_train: int, *, verbose: bool = True, every: float = 30.0, unit: str = "docs"):
+        super().__init__()
+        self.n_train, self.verbose, self.every, self.unit = n_train, verbose, every, unit
+        self.records: list[dict] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t0 = self._last = time.perf_counter()
+        self._train_end = None
+        self._batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        now = time.perf_counter()
+        if self.verbose and now - self._last > self.every:
+            print(f"  epoch {len(self.records) + 1}: {self._batches} batches, {now - self._t0:.0f}s",
+                  file=sys.stderr, flush=True)
+            self._last = now
+
+    def on_test_begin(self, logs=None):
+        if self._train_end is None:  # validation inside fit(): the training pass is over
+            self._train_end = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        end = time.perf_counter()
+        train_s = (self._train_end or end) - self._t0
+        rec = {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()},
+               "seconds": end - self._t0, "train_seconds": train_s,
+               f"train_{self.unit}_per_s": self.n_train / train_s if train_s > 0 else float("inf")}
+        self.records.append(rec)
+        if self.verbose:
+            metrics = ", ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items())
+            print(f"  epoch {epoch + 1}: {metrics} ({rec['seconds']:.1f}s, "
+                  f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)", file=sys.stderr, flush=True)
+
+
+def throughput(records: list[dict], unit: str = "docs") -> tuple[float | None, float | None]:
+    """(seconds per epoch, training items/s), medians over epochs after the first when there are
+    several (the first epoch also pays for tracing the graph)."""
+    if not records:
+        return None, None
+    steady = records[1:] or records
+    return (float(np.median([r["seconds"] for r in steady])),
+            float(np.median([r[f"train_{unit}_per_s"] for r in steady])))
+
+
+def early_stopping(patience: int) -> keras.callbacks.Callback:
+    """Stop when validation loss has not improved for ``patience`` epochs; keep the best weights."""
+    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+
+
+def adam(learning_rate: float, clipnorm: float | None) -> keras.optimizers.Optimizer:
+    """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013)."""
+    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None)

@@ -1,0 +1,125 @@
+"""Every registered neural classifier on a tiny synthetic dataset, save/load, and the layers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.models import MODELS
+
+NEURAL = [name for name in MODELS if MODELS.get(name).family == "neural"]
+SMALL = {"epochs": 1, "embed_dim": 16, "units": 16, "batch_size": 32, "verbose": False}
+# non-default options exercised on the way (the defaults run on the sibling models)
+OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}}
+
+
+def synthetic(n: int = 240, n_classes: int = 2, seed: int = 0) -> tuple[list[list[str]], np.ndarray]:
+    """Documents of 0-40 filler words with three class-specific words mixed in; one is empty."""
+    rng = np.random.default_rng(seed)
+    filler = [f"w{i}" for i in range(60)]
+    labels = np.arange(n) % n_classes
+    docs = []
+    for y in labels:
+        words = list(rng.choice(filler, int(rng.integers(0, 40)))) + [f"class{y}"] * 3
+        rng.shuffle(words)
+        docs.append(words)
+    docs[7] = []
+    return docs, labels
+
+
+@pytest.fixture(scope="module")
+def binary_data():
+    return synthetic()
+
+
+def test_all_architectures_are_registered():
+    assert {"simple-rnn", "lstm", "gru", "bilstm", "cnn-lstm", "lstm-attention", "transformer",
+            "fasttext"} <= set(NEURAL)
+
+
+@pytest.mark.parametrize("name", NEURAL)
+def test_fit_predict_save_load(name, binary_data, tmp_path):
+    docs, labels = binary_data
+    cls = MODELS.get(name).cls()
+    model = cls(**SMALL, **OPTIONS.get(name, {})).fit(docs, labels, 2)
+    proba = model.predict_proba(docs)
+    assert proba.shape == (len(docs), 2) and np.allclose(proba.sum(axis=1), 1.0)
+    # another batch composition (so other padding lengths) gives the same probabilities
+    assert np.allclose(model.predict_proba([["never", "seen"]] + docs[::-1])[:0:-1], proba, atol=1e-5)
+    assert len(model.history_) == 1
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(model.history_[0])
+    params = model.params()
+    assert params["max_len"] >= 8 and params["epochs_run"] == 1 and model.n_parameters() > 0
+    model.save(tmp_path)
+    again = cls.load(tmp_path)
+    assert np.array_equal(again.predict_proba(docs), proba)
+    assert again.params() == params
+
+
+def test_multiclass_uses_softmax():
+    docs, labels = synthetic(n=150, n_classes=3)
+    model = MODELS.get("gru").cls()(**SMALL).fit(docs, labels, 3)
+    assert model.model_.output_shape == (None, 3)
+    assert model.predict_proba(docs).shape == (150, 3)
+
+
+def test_sequence_length_and_vocabulary_come_from_train(binary_data):
+    docs, labels = binary_data
+    model = MODELS.get("fasttext").cls()(**SMALL, max_len_cap=20, vocab_size=30).fit(docs, labels, 2)
+    assert model.max_len_ == 20 and len(model.vocab_) == 30
+
+
+@pytest.mark.parametrize("score", ["additive", "dot"])
+def test_attention_ignores_padding(score):
+    from neural.attention import AttentionPooling
+
+    rng = np.random.default_rng(0)
+    seq = rng.normal(size=(2, 5, 4)).astype("float32")
+    query = rng.normal(size=(2, 4)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)
+    layer = AttentionPooling(score, units=3)
+    out = np.asarray(layer(seq, query, sequence_mask=mask))
+    seq2 = seq.copy()
+    seq2[0, 3:] = 100.0  # padding content must not matter
+    assert np.allclose(np.asarray(layer(seq2, query, sequence_mask=mask)), out, atol=1e-6)
+    assert AttentionPooling.from_config(layer.get_config()).score == score
+
+
+def test_downsample_mask_matches_same_padding_pooling():
+    from neural.layers import DownsampleMask
+
+    ids = np.array([[5, 6, 7, 8, 9, 0, 0, 0, 0], [5, 0, 0, 0, 0, 0, 0, 0, 0]], dtype="int32")
+    assert np.asarray(DownsampleMask(4)(ids)).tolist() == [[True, True, False], [True, False, False]]
+
+
+def test_fasttext_keys_frequent_ngrams_only():
+    from neural.fasttext import FastTextClassifier, ngram_keys
+
+    keys = ngram_keys(np.array([2, 3, 4, 2, 3]), n=3, base=10)
+    assert keys.tolist() == [23, 34, 42, 23, 234, 342, 423]
+    docs = [["a", "b", "c"], ["a", "b"], ["c", "a"]] * 10 + [["b", "c"]]
+    model = FastTextClassifier(**SMALL, ngram_min_count=15).fit(docs, np.arange(31) % 2, 2)
+    assert len(model.ngram_table_) == 1  # only "a b" (~18 times in the train part) is frequent enough
+    encoded = model._encode([["a", "b", "c"]])[0]
+    assert len(encoded) == 4 and encoded[-1] == len(model.vocab_)
+
+
+def test_bucketed_batches_cover_everything_once():
+    from neural.batching import plan_batches
+
+    lengths = np.random.default_rng(1).integers(0, 300, size=1000)
+    batches = plan_batches(lengths, batch_size=32, rng=np.random.default_rng(0))
+    assert sorted(np.concatenate(batches).tolist()) == list(range(1000))
+    assert max(len(b) for b in batches) == 32
+    padded = sum(len(b) * max(lengths[b].max(), 1) for b in batches)
+    assert padded < 1.3 * np.maximum(lengths, 1).sum()  # bucketing: little padding
+    capped = plan_batches(lengths, batch_size=64, max_tokens=2000)
+    assert all(len(b) == 1 or len(b) * lengths[b].max() <= 2000 for b in capped)
+
+
+def test_token_budget_caps_epochs():
+    from neural.rnn_models import LSTMClassifier
+
+    budget = LSTMClassifier(epochs=10, max_train_tokens=1_000)
+    assert budget._epoch_cap(300) == 3 and budget._epoch_cap(5_000) == 1 and budget._epoch_cap(10) == 10
+    assert LSTMClassifier(epochs=4)._epoch_cap(10) == 4
