@@ -101,12 +101,12 @@ def cmd_all(args) -> int:
     """The grid of datasets x models x seeds, then the HTML report."""
     from bench.datasets import BENCHMARK_DATASETS
     from bench.grid import plan, shard
-    from bench.models import MODELS
     from bench.profiles import get_profile
 
     seeds = args.seeds or list(get_profile(args.profile).seeds)
     datasets = args.datasets or list(BENCHMARK_DATASETS)
-    configs = shard(plan(datasets, args.models or list(MODELS), seeds, args.profile), args.shard)
+    models = args.models or get_profile(args.profile).grid_models()
+    configs = shard(plan(datasets, models, seeds, args.profile), args.shard)
     lm_datasets = [] if args.no_lm or args.models or args.shard else datasets
     return _run_and_report(configs, args, lm_datasets=lm_datasets)
 

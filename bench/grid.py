@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.locks import remove_stale_temp_files, try_lock
 from bench.results import RunConfig
 from bench.runner import make_config, result_path
-from bench.tokenizers import KOREAN_ANALYZERS
+from bench.profiles import get_profile
 
 
 # TensorFlow's C++/absl start-up lines that TF_CPP_MIN_LOG_LEVEL does not silence
@@ -38,10 +38,10 @@ class GridOutcome:
                 f"{len(self.busy)} running in another process, {len(self.failed)} failed")
 
 
-#: (dataset, model) pairs the grid runs once per tokenizer; every other pair uses the default
-#: tokenizer of the dataset's language. Naive Bayes on NSMC compares the Korean analyzers: what
-#: each costs in tokenization time against what it buys in accuracy.
-TOKENIZERS_FOR = {("nsmc", "nb"): KOREAN_ANALYZERS}
+#: (dataset, model) pairs the grid runs once per tokenizer (the profile's Korean analyzers); every
+#: other pair uses the default tokenizer of the dataset's language. Naive Bayes on NSMC compares the
+#: Korean analyzers: what each costs in tokenization time against what it buys in accuracy.
+PER_ANALYZER = {("nsmc", "nb")}
 
 
 def plan(datasets: list[str], models: list[str], seeds: list[int], profile: str, *,
@@ -50,9 +50,10 @@ def plan(datasets: list[str], models: list[str], seeds: list[int], profile: str,
 
     Size-capped plans (``max_train``: sweeps, scaling) keep one tokenizer per dataset.
     """
+    analyzers = get_profile(profile).korean_analyzers
     return [make_config(d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train)
             for d, m, s in itertools.product(datasets, models, seeds)
-            for t in (TOKENIZERS_FOR.get((d, m), (None,)) if max_train is None else (None,))]
+            for t in (analyzers if (d, m) in PER_ANALYZER and max_train is None else (None,))]
 
 
 def shard(configs: list[RunConfig], spec: str | None) -> list[RunConfig]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bench.errors import unknown_name
 from bench.models import MODELS
+from bench.tokenizers import KOREAN_ANALYZERS
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Profile:
     caps_note: str = ""
     seeds: tuple[int, ...] = (0,)  # what `bench all` runs unless --seeds says otherwise
     tokenizers: dict[str, str] = field(default_factory=dict)  # language -> tokenizer unless told otherwise
+    models: tuple[str, ...] | None = None  # what `bench all` runs unless --models says otherwise; None: all
+    korean_analyzers: tuple[str, ...] = KOREAN_ANALYZERS  # the tokenizers of the NSMC x nb rows
+
+    def grid_models(self) -> list[str]:
+        """The models `bench all` runs in this profile when no --models is given."""
+        return list(self.models) if self.models is not None else list(MODELS)
 
     def params_for(self, model: str) -> dict:
         return dict(self.model_params.get(model, {}))
@@ -51,6 +58,12 @@ PROFILES = {
     "default": Profile(
         name="default",
         description="full data; neural models capped to fit a 30-minute budget on a 2-core CPU",
+        # the 30-minute budget holds every classic model, the main neural ones, and the three
+        # Korean analyzers that tokenize 200k reviews in about a minute or two cold; the full
+        # profile adds simple-rnn, gru, bilstm and the slow JVM analyzers (okt, komoran)
+        models=("nb", "nb-bigram", "cnb", "tfidf-lr", "nbsvm", "ngram-lm-clf", "lstm", "cnn-lstm",
+                "lstm-attention", "transformer", "fasttext"),
+        korean_analyzers=("korean-ws", "mecab", "kiwi"),
         model_params=_neural(
             {"epochs": 10, "patience": 1, "max_train_tokens": 4_000_000, "max_len_cap": 200,
              "vocab_size": 20_000, "embed_dim": 64, "units": 64, "batch_size": 128,

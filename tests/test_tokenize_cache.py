@@ -244,3 +244,14 @@ def test_cli_tokenize_user_errors_are_one_line(tiny_home, args, message):
     out = _bench("tokenize", "--dataset", "nsmc", *args, env=dict(os.environ))
     assert out.returncode == 2 and message in out.stderr
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_default_profile_grid_keeps_the_fast_analyzers_and_main_models():
+    from bench.grid import plan
+    from bench.profiles import get_profile
+
+    default, full = get_profile("default"), get_profile("full")
+    configs = plan(["nsmc"], default.grid_models(), [0], "default")
+    assert [c.tokenizer for c in configs if c.model == "nb"] == ["korean-ws", "mecab", "kiwi"]
+    assert set(default.grid_models()) < set(full.grid_models())
+    assert {"okt", "komoran"} <= set(full.korean_analyzers)
