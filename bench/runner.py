@@ -39,7 +39,8 @@ def make_config(dataset: str, model: str, *, tokenizer: str | None = None, profi
     spec = get_dataset(dataset)
     get_model(model)
     get_profile(profile)
-    tok = tokenizer or get_profile(profile).tokenizers.get(spec.language) or DEFAULT_FOR_LANGUAGE[spec.language]
+    tok = (tokenizer or get_profile(profile).tokenizers.get(spec.language)
+           or DEFAULT_FOR_LANGUAGE[spec.language])
     make_tokenizer(tok)  # validates the name without tokenizing anything
     return RunConfig(dataset, model, tok, profile, seed, tuple(sorted((params or {}).items())), max_train)
 
@@ -149,7 +150,8 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     return result
 
 
-def _keep_model(model, manifest: dict, results_dir: Path | None, quiet: bool) -> tuple[int | None, Path | None]:
+def _keep_model(model, manifest: dict, results_dir: Path | None,
+                quiet: bool) -> tuple[int | None, Path | None]:
     """Save the fitted model under ``results_dir/models/<run_id>`` (without a results dir: into a
     temporary folder, only to measure its size). Returns (bytes on disk, folder or None)."""
     with tempfile.TemporaryDirectory() as scratch:

@@ -30,15 +30,16 @@ class KerasTextClassifier:
     _array_state: tuple[str, ...] = ()  # fitted numpy arrays a subclass adds (saved in arrays.npz)
 
     def __init__(self, *, seed: int = 0, vocab_size: int = 20_000, max_len_cap: int = 500,
-                 max_len_quantile: float = 0.95, embed_dim: int = 64, units: int = 64,
-                 dropout: float = 0.2, epochs: int = 10, batch_size: int = 64, patience: int = 2,
-                 learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
+                 max_len_quantile: float = 0.95, truncate_head: float = 0.25, embed_dim: int = 64,
+                 units: int = 64, dropout: float = 0.2, epochs: int = 10, batch_size: int = 64,
+                 patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
                  verbose: bool = True):
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap
         self.max_len_quantile = max_len_quantile
+        self.truncate_head = truncate_head
         self.embed_dim = embed_dim
         self.units = units
         self.dropout = dropout
@@ -56,8 +57,9 @@ class KerasTextClassifier:
         raise NotImplementedError
 
     def _encode(self, docs: list[list[str]]) -> list[np.ndarray]:
-        """Token ids of each document, the last ``max_len_`` of them."""
-        return [truncate(self.vocab_.encode(d), self.max_len_) for d in docs]
+        """Token ids of each document, at most ``max_len_``: the first ``truncate_head`` share of
+        them from its start, the rest from its end."""
+        return [truncate(self.vocab_.encode(d), self.max_len_, self.truncate_head) for d in docs]
 
     def _fit_vocabulary(self, train_docs: list[list[str]]) -> None:
         self.vocab_ = Vocabulary(train_docs, self.vocab_size)
@@ -144,7 +146,11 @@ class KerasTextClassifier:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "architecture.json").write_text(self.model_.to_json(), encoding="utf-8")
-        self.model_.save_weights(directory / "model.weights.h5")
+        import keras
+
+        bare = keras.models.model_from_json(self.model_.to_json())  # no optimizer state to save
+        bare.set_weights(self.model_.get_weights())
+        bare.save_weights(directory / "model.weights.h5")
         state = {k: getattr(self, k) for k in _STATE}
         doc = {"class": f"{type(self).__module__}:{type(self).__qualname__}",
                "params": self.get_params(), "vocabulary": self.vocab_.itos, "state": state}
@@ -169,6 +175,7 @@ class KerasTextClassifier:
             with np.load(directory / "arrays.npz") as arrays:
                 for key in obj._array_state:
                     setattr(obj, key, arrays[key])
-        obj.model_ = keras.models.model_from_json((directory / "architecture.json").read_text(encoding="utf-8"))
+        architecture = (directory / "architecture.json").read_text(encoding="utf-8")
+        obj.model_ = keras.models.model_from_json(architecture)
         obj.model_.load_weights(directory / "model.weights.h5")
         return obj

@@ -144,7 +144,8 @@ class RecurrentLM:
         train = [seqs[i] for i in order[n_val:]]
         val = [seqs[i] for i in order[:n_val]] or train
         self.model_, self._score_fn = self.build(), None
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+                                                          reduction="mean_with_sample_weight")
         self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), loss=loss)
         n_tokens = sum(len(s) - 1 for s in train)
         timer = EpochTimer(n_tokens, verbose=self.verbose, unit="tokens")
@@ -243,7 +244,8 @@ class RecurrentLM:
                                             "epochs", "patience", "batch_size", "batch_tokens",
                                             "learning_rate", "clipnorm", "validation_fraction",
                                             "train_max_len")}
-        out.update(cell=self.cell, vocabulary_used=len(self.vocab_), given_vocabulary=self.vocabulary is not None,
+        out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
+                   given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)
         return out
 

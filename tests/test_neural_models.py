@@ -123,3 +123,11 @@ def test_token_budget_caps_epochs():
     budget = LSTMClassifier(epochs=10, max_train_tokens=1_000)
     assert budget._epoch_cap(300) == 3 and budget._epoch_cap(5_000) == 1 and budget._epoch_cap(10) == 10
     assert LSTMClassifier(epochs=4)._epoch_cap(10) == 4
+
+
+def test_long_documents_keep_head_and_tail():
+    from neural.vocab import truncate
+
+    ids = list(range(1, 21))
+    assert truncate(ids, 8, head=0.25).tolist() == [1, 2, 15, 16, 17, 18, 19, 20]
+    assert truncate(ids, 8).tolist() == list(range(13, 21)) and truncate(ids[:5], 8).tolist() == ids[:5]
