@@ -72,13 +72,16 @@ PROFILES = {
              "vocab_size": 20_000, "embed_dim": 64, "units": 64, "batch_size": 128,
              "learning_rate": 2e-3},
             bilstm={"max_train_tokens": 2_000_000, "max_len_cap": 150},
-            fasttext={"epochs": 5, "max_train_tokens": 40_000_000, "max_len_cap": 500, "batch_size": 128,
-                      "learning_rate": 5e-3, "ngram_vocab_size": 100_000},
+            # batches of 256 and 50k bigrams: NSMC 28 s instead of 85 s (Adam updates the whole
+            # embedding table at every step), IMDB 0.900 instead of 0.902
+            fasttext={"epochs": 5, "max_train_tokens": 40_000_000, "max_len_cap": 500, "batch_size": 256,
+                      "learning_rate": 5e-3, "ngram_vocab_size": 50_000},
         ),
         caps_note="default profile: each neural model trains on at most 4M tokens per run (BiLSTM 2M, "
         "fastText 40M word+bigram ids) and at most 10 epochs (fastText 5), early-stopped on a "
         "validation split of train with patience 1: one epoch on IMDB, more on smaller datasets; "
-        "sequences cut to 200 tokens (BiLSTM 150, fastText 500), vocabulary 20,000, 64-unit layers. "
+        "sequences cut to 200 tokens (BiLSTM 150, fastText 500), vocabulary 20,000 (fastText + 50,000 "
+        "bigrams), 64-unit layers, batches of 128 (fastText 256). "
         "The full profile trains to convergence",
     ),
     "full": Profile(
