@@ -62,8 +62,13 @@ class BagOfNgramsClassifier:
         space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
         return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int) -> "BagOfNgramsClassifier":
-        """Count n-grams of ``docs``, choose hyperparameters on a validation split, refit on all."""
+    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
+            groups: np.ndarray | None = None) -> "BagOfNgramsClassifier":
+        """Count n-grams of ``docs``, choose hyperparameters on a validation split, refit on all.
+
+        ``groups`` (documents that belong together, such as reviews of one movie) never straddle
+        the validation split.
+        """
         if len(docs) == 0:
             raise ValueError("cannot fit on an empty training set; check the dataset's train split")
         labels = np.asarray(labels, dtype=np.int64)
@@ -76,7 +81,7 @@ class BagOfNgramsClassifier:
             from sklearn.exceptions import ConvergenceWarning
 
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.validation_ = self._score_on_validation(counts, labels, grid) if len(grid) > 1 else []
+            self.validation_ = self._score_on_validation(counts, labels, grid, groups) if len(grid) > 1 else []
             scores = [v["accuracy"] for v in self.validation_] or [0.0]
             self.chosen_ = dict(grid[int(np.argmax(scores))])  # ties go to the earlier candidate
             values = dict(self.chosen_)
@@ -84,9 +89,9 @@ class BagOfNgramsClassifier:
             self.estimator_ = self._estimator(**values).fit(counts[:, self.columns_], labels)
         return self
 
-    def _score_on_validation(self, counts, labels: np.ndarray, grid: list[dict]) -> list[dict]:
+    def _score_on_validation(self, counts, labels: np.ndarray, grid: list[dict], groups=None) -> list[dict]:
         """Validation accuracy of each grid point, fitted on the rest of train."""
-        tr, va = validation_split(labels, self.validation_fraction, self.seed)
+        tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)
         x_tr, x_va = counts[tr], counts[va]
         scores = []
         for min_df, points in itertools.groupby(grid, key=lambda p: p["min_df"]):

@@ -7,14 +7,21 @@ from typing import Callable
 import numpy as np
 
 
-def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def validation_split(labels: np.ndarray, fraction: float, seed: int,
+                     groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Stratified (train, validation) indices of the training set.
 
     The validation part holds at least one document per class when stratifying; on data too small
-    for that (a class with one document) the split is plain random.
+    for that (a class with one document) the split is plain random. With ``groups`` (for IMDB, the
+    movie of each review) no group is on both sides: one fold of a shuffled
+    ``StratifiedGroupKFold`` with ``round(1 / fraction)`` folds is the validation part.
     """
     from sklearn.model_selection import train_test_split
 
+    if groups is not None:
+        split = _group_split(np.asarray(labels), np.asarray(groups), fraction, seed)
+        if split is not None:
+            return split
     idx = np.arange(len(labels))
     counts = np.bincount(labels)
     n_classes = int((counts > 0).sum())
@@ -26,14 +33,30 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
     return np.sort(tr), np.sort(va)
 
 
+def _smallest_class(labels: np.ndarray) -> int:
+    counts = np.bincount(labels)
+    return int(counts[counts > 0].min())
+
+
+def _group_split(labels: np.ndarray, groups: np.ndarray, fraction: float, seed: int):
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    n_folds = max(2, int(round(1 / fraction)))
+    if len(groups) != len(labels) or len(np.unique(groups)) < n_folds or _smallest_class(labels) < n_folds:
+        return None  # too few groups for a grouped split: fall back to the plain one
+    folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    tr, va = next(folds.split(np.zeros(len(labels)), labels, groups))
+    return np.sort(tr), np.sort(va)
+
+
 def choose_on_validation(docs: list, labels: np.ndarray, score_all: Callable, *, fraction: float,
-                         seed: int):
+                         seed: int, groups: np.ndarray | None = None):
     """The best candidate by ``score_all(train_docs, train_y, val_docs, val_y) -> {candidate: score}``.
 
     ``score_all`` scores every candidate at once so shared work (vectorizing) happens once.
     Returns ``(best, scores)``; ties go to the earlier candidate.
     """
-    tr, va = validation_split(labels, fraction, seed)
+    tr, va = validation_split(labels, fraction, seed, groups)
     scores = score_all([docs[i] for i in tr], labels[tr], [docs[i] for i in va], labels[va])
     best = max(scores, key=lambda c: scores[c])
     return best, scores

@@ -2,10 +2,11 @@
 
 A classifier is a class with keyword-only hyperparameters (``seed`` among them) and::
 
-    fit(docs: list[list[str]], labels: np.ndarray, n_classes: int) -> self
+    fit(docs: list[list[str]], labels: np.ndarray, n_classes: int, groups=None) -> self
     predict_proba(docs: list[list[str]]) -> np.ndarray  # (n_docs, n_classes)
     params() -> dict                                    # every hyperparameter, chosen values included
 
+``groups`` (IMDB: the movie of each review, else None) must not straddle a validation split.
 Optional: ``n_parameters()``, ``history_`` (per-epoch dicts), ``save(dir)``. Models never compute
 benchmark metrics; the runner does, the same way for every model.
 """

@@ -110,7 +110,7 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     _log(f"{config.label()}: fitting on {len(train):,} documents", quiet)
     t0 = time.perf_counter()
     with PeakWatch() as fit_memory:  # what fitting needs beyond the loaded data
-        model.fit(train_docs, train.labels, len(spec.classes))
+        model.fit(train_docs, train.labels, len(spec.classes), groups=train.groups)
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     proba = np.asarray(model.predict_proba(test_docs))

@@ -80,7 +80,8 @@ class KerasTextClassifier:
         hyper = {k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()}
         return ArchConfig(vocab_size=vocab_size, max_len=max_len, n_outputs=n_outputs, **hyper)
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int) -> "KerasTextClassifier":
+    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
+            groups: np.ndarray | None = None) -> "KerasTextClassifier":
         """Train on ``docs`` minus a stratified validation split, early-stopped on its loss."""
         import keras
 
@@ -89,7 +90,7 @@ class KerasTextClassifier:
 
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
-        tr, va = validation_split(labels, self.validation_fraction, self.seed)
+        tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)
         train_docs = [docs[i] for i in tr]
         self._fit_vocabulary(train_docs)
         self.max_len_ = choose_max_len(train_docs, quantile=self.max_len_quantile, cap=self.max_len_cap)

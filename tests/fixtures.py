@@ -40,11 +40,17 @@ def write_imdb(home: Path, n: int = 40, seed: int = 1) -> None:
         _add(tf, "aclImdb/README", "Large Movie Review Dataset v1.0")
         _add(tf, "aclImdb/imdb.vocab", "the\nmovie\n")
         for split in ("train", "test"):
+            urls = {"pos": [], "neg": []}
             for i in range(n):
                 label = i % 2
                 folder = "pos" if label else "neg"
                 text = sentence(rng, label) + " <br /><br />The End."
-                _add(tf, f"aclImdb/{split}/{folder}/{i}_{8 if label else 2}.txt", text)
+                _add(tf, f"aclImdb/{split}/{folder}/{len(urls[folder])}_{8 if label else 2}.txt", text)
+                # reviews come in movies of 3 (train and test movies differ, as in the real set)
+                movie = 1000 * (split == "test") + i // 3
+                urls[folder].append(f"http://www.imdb.com/title/tt{movie:07d}/usercomments")
+            for folder, lines in urls.items():
+                _add(tf, f"aclImdb/{split}/urls_{folder}.txt", "\n".join(lines) + "\n")
 
 
 def write_nsmc(home: Path, n_train: int = 60, n_test: int = 20, seed: int = 2) -> None:

@@ -35,6 +35,16 @@ def test_imdb_labels_follow_folders(tiny_home):
                                        ["awful", "boring", "worst", "terrible", "waste"]))
 
 
+def test_imdb_groups_reviews_by_movie(tiny_home):
+    ds = get_dataset("imdb").load()
+    for split in (ds.train, ds.test):
+        assert split.groups is not None and len(split.groups) == len(split)
+    assert not set(ds.train.groups) & set(ds.test.groups)  # train and test movies differ
+    assert 1 < len(set(ds.train.groups)) < len(ds.train)  # several reviews per movie
+    half = ds.train.take(np.arange(0, len(ds.train), 2))
+    assert np.array_equal(half.groups, ds.train.groups[::2])
+
+
 def test_nsmc_keeps_empty_documents(tiny_home):
     ds = get_dataset("nsmc").load()
     assert "" in ds.train.texts  # as in the original corpus, empty reviews are data, not errors
@@ -139,6 +149,10 @@ def test_real_dataset_counts(real_home, name):
 def test_real_class_balance(real_home):
     imdb = get_dataset("imdb").load()
     assert imdb.train.labels.sum() == 12_500 and imdb.test.labels.sum() == 12_500
+    # the README's promise: at most 30 reviews per movie, train and test movies disjoint
+    train_movies, test_movies = set(imdb.train.groups), set(imdb.test.groups)
+    assert len(train_movies) > 3000 and not train_movies & test_movies
+    assert np.bincount(np.unique(imdb.train.groups, return_inverse=True)[1]).max() <= 30
     sms = get_dataset("sms-spam").load()
     assert sms.train.labels.sum() + sms.test.labels.sum() == 747
     assert sms.test.labels.sum() in (149, 150)

@@ -201,8 +201,8 @@ def test_hyperparameters_are_chosen_on_a_validation_split_of_train(name, monkeyp
     splits, fits = [], []
     real_split = bow_classifier.validation_split
 
-    def spy_split(y, fraction, seed):
-        tr, va = real_split(y, fraction, seed)
+    def spy_split(y, fraction, seed, groups=None):
+        tr, va = real_split(y, fraction, seed, groups)
         splits.append((tr, va))
         return tr, va
 
@@ -237,7 +237,7 @@ def test_choice_follows_validation_scores(monkeypatch):
     docs, labels = synthetic(2, 60, seed=5)
     model = NaiveBayes(alphas=(0.1, 1.0, 4.0))
 
-    def scores(counts, y, grid):
+    def scores(counts, y, grid, groups=None):
         return [{**g, "accuracy": 1.0 if g["alpha"] == 4.0 else 0.5} for g in grid]
 
     monkeypatch.setattr(model, "_score_on_validation", scores)

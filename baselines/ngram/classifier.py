@@ -63,7 +63,8 @@ class NgramLMClassifier:
                 out[:, k] = log_prior[k] + lm.log_prob(docs)
         return out
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int) -> "NgramLMClassifier":
+    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
+            groups: np.ndarray | None = None) -> "NgramLMClassifier":
         """Choose order and smoothing on a validation split (unless fixed), then fit on all of ``docs``."""
         labels = np.asarray(labels)
         self.n_classes_ = n_classes
@@ -78,7 +79,7 @@ class NgramLMClassifier:
                         for c, lms in models.items()}
 
             best, self.validation_scores_ = choose_on_validation(
-                docs, labels, scores, fraction=self.validation_fraction, seed=self.seed)
+                docs, labels, scores, fraction=self.validation_fraction, seed=self.seed, groups=groups)
         else:
             best = candidates[0]
         self.order_, self.smoothing_ = best

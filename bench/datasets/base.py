@@ -13,21 +13,32 @@ from bench.errors import DataFormatError
 
 @dataclass
 class Split:
-    """Texts and integer labels (indices into the spec's ``classes``)."""
+    """Texts and integer labels (indices into the spec's ``classes``).
+
+    ``groups``, where the publisher gives them, says which documents belong together (IMDB: the
+    movie a review is about). Validation splits keep a group on one side, so a model is never
+    chosen for recognising a movie it has already seen in training.
+    """
 
     texts: list[str]
     labels: np.ndarray
+    groups: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.labels = np.asarray(self.labels, dtype=np.int64)
         if len(self.texts) != len(self.labels):
             raise DataFormatError(f"{len(self.texts)} texts but {len(self.labels)} labels")
+        if self.groups is not None:
+            self.groups = np.asarray(self.groups, dtype=np.int64)
+            if len(self.groups) != len(self.labels):
+                raise DataFormatError(f"{len(self.texts)} texts but {len(self.groups)} group ids")
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def take(self, idx: np.ndarray) -> "Split":
-        return Split([self.texts[i] for i in idx], self.labels[idx])
+        groups = None if self.groups is None else self.groups[idx]
+        return Split([self.texts[i] for i in idx], self.labels[idx], groups)
 
 
 @dataclass
