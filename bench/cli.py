@@ -152,18 +152,26 @@ def cmd_sweep(args) -> int:
 def cmd_scale(args) -> int:
     """Fit time and peak memory against data size, on the raw NSMC crawl by default."""
     from bench import sweep
+    from bench.lm_scale import LM_SCALE_SIZES, run_lm_scale
 
     configs = sweep.plan_scale(
         args.dataset, args.models or sweep.default_models(sweep.SCALE_CLASSIC_MODELS),
         sweep.parse_sizes(args.sizes, sweep.SCALE_CLASSIC_SIZES),
         args.neural_models if args.neural_models is not None else sweep.default_models(sweep.SCALE_NEURAL_MODELS),
         sweep.parse_sizes(args.neural_sizes, sweep.SCALE_NEURAL_SIZES), args.profile, args.seed)
-    return _run_and_report(configs, args)
+    lm_sizes = sweep.parse_sizes(args.lm_sizes, LM_SCALE_SIZES) if args.lm_sizes != [] else []
+
+    def lm_scale(results_dir: Path) -> None:
+        if lm_sizes:
+            print(f"n-gram language model on {len(lm_sizes)} sizes of {args.dataset}", file=sys.stderr)
+            run_lm_scale(args.dataset, lm_sizes, profile=args.profile, results_dir=results_dir, force=args.force)
+
+    return _run_and_report(configs, args, then=lm_scale)
 
 
-def _run_and_report(configs: list, args, *, lm_datasets: list[str] = ()) -> int:
-    """Run the configurations not yet stored (and the LM task on ``lm_datasets``), then render the
-    report; 1 if any run failed."""
+def _run_and_report(configs: list, args, *, lm_datasets: list[str] = (), then=None) -> int:
+    """Run the configurations not yet stored (and the LM task on ``lm_datasets``, and
+    ``then(results_dir)``), then render the report; 1 if any run failed."""
     from bench.grid import run_grid
     from reports.html import render_report
 
@@ -171,6 +179,8 @@ def _run_and_report(configs: list, args, *, lm_datasets: list[str] = ()) -> int:
     print(f"{len(configs)} runs, profile {args.profile!r}, results in {results_dir}", file=sys.stderr)
     outcome = run_grid(configs, results_dir, force=args.force)
     lm_failed = _run_lm_children(list(lm_datasets), args, results_dir)
+    if then is not None:
+        then(results_dir)
     if not args.no_report and list((results_dir / "runs").glob("*.json")):
         print(f"report: {render_report(results_dir, profile=args.profile)}")
     if outcome.busy:
@@ -251,119 +261,29 @@ def cmd_ngram(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    from bench.arguments import build_parser as build
 
-    s = sub.add_parser("list", help="registered datasets, models and tokenizers")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_list)
+    return build(COMMANDS, __doc__.splitlines()[0])
 
-    s = sub.add_parser("data", help="which dataset files are present; --download fetches missing ones")
-    s.add_argument("datasets", nargs="*")
-    s.add_argument("--download", action="store_true")
-    s.set_defaults(func=cmd_data)
-
-    for name, func, help_ in (("run", cmd_run, "one fit and evaluation"),
-                              ("all", cmd_all, "the benchmark grid and its report"),
-                              ("report", cmd_report, "re-render the report from stored results")):
-        s = sub.add_parser(name, help=help_)
-        s.add_argument("--profile", default=None if name == "report" else "default",
-                       help="default: 'default' (report: every profile, the latest as index.html)")
-        s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
-        s.set_defaults(func=func)
-        if name == "run":
-            s.add_argument("--dataset", required=True)
-            s.add_argument("--model", required=True)
-            s.add_argument("--tokenizer")
-            s.add_argument("--seed", type=int, default=0)
-            s.add_argument("--param", action="append", metavar="KEY=VALUE", help="hyperparameter override")
-            s.add_argument("--json", action="store_true")
-            s.add_argument("--quiet", action="store_true")
-            s.add_argument("--no-save", action="store_true")
-            s.add_argument("--max-train", type=int, metavar="N", help="train on a stratified slice of N documents")
-        if name == "all":
-            s.add_argument("--datasets", nargs="+")
-            s.add_argument("--models", nargs="+")
-            s.add_argument("--seeds", nargs="+", type=int)
-            s.add_argument("--force", action="store_true", help="redo runs that already have results")
-            s.add_argument("--shard", metavar="K/N", help="run only every N-th run from the K-th (multi-machine)")
-            s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
-            s.add_argument("--no-lm", action="store_true", help="skip the language-modelling task "
-                           "(it is also skipped when --models or --shard is given)")
-        if name == "report":
-            s.add_argument("--benchmarks", metavar="FILE", help="pytest-benchmark JSON to fold in (kept as "
-                           "RESULTS_DIR/benchmarks.json; that file is picked up by default)")
-    _add_size_commands(sub)
-    _add_ngram_command(sub)
-    s = sub.add_parser("lm", help="the language-modelling task: perplexity per smoothing, order, neural LM")
-    s.add_argument("--datasets", nargs="+")
-    s.add_argument("--profile", default="default")
-    s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
-    s.add_argument("--force", action="store_true")
-    s.add_argument("--no-neural", action="store_true", help="n-gram models only")
-    s.set_defaults(func=cmd_lm)
-    s = sub.add_parser("predict", help="classify texts with the model saved by the last run")
-    s.add_argument("texts", nargs="*", metavar="TEXT")
-    s.add_argument("--dataset", required=True)
-    s.add_argument("--model", required=True)
-    s.add_argument("--input", metavar="FILE", help="one text per line")
-    s.add_argument("--json", action="store_true", help="one JSON object per line: label, probability")
-    s.add_argument("--profile", default="default")
-    s.add_argument("--tokenizer", help="only a model trained with this tokenizer")
-    s.add_argument("--seed", type=int, help="only a model trained with this seed")
-    s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
-    s.set_defaults(func=cmd_predict)
-    s = sub.add_parser("tokenize", help="tokenize a dataset (cached) and report docs/s and tokens/doc")
-    s.add_argument("--dataset", required=True)
-    s.add_argument("--tokenizer", required=True)
-    s.add_argument("--limit", type=int, metavar="N", help="only the first N documents (train, then test)")
-    s.add_argument("--workers", type=int, metavar="K", help="processes (default: 2+ for slow analyzers)")
-    s.add_argument("--option", action="append", metavar="KEY=VALUE", help="tokenizer option, e.g. pos=true")
-    s.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
-    s.add_argument("--json", action="store_true", help="one JSON object: docs_per_s, tokens_per_doc, ...")
-    s.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    s.set_defaults(func=cmd_tokenize)
-    return p
-
-
-def _add_size_commands(sub) -> None:
-    """``sweep`` (accuracy vs training size) and ``scale`` (fit time and memory vs data size)."""
-    s = sub.add_parser("sweep", help="data-efficiency sweep: accuracy against training-set size")
-    s.add_argument("--datasets", "--dataset", nargs="+", help="default: imdb")
-    s.add_argument("--models", nargs="+", help="default: nb, the linear models and the main neural ones")
-    s.add_argument("--sizes", nargs="+", help="training documents per point, or 'full' (default 1000 5000 25000 full)")
-    s.add_argument("--seeds", nargs="+", type=int)
-    s.set_defaults(func=cmd_sweep)
-    t = sub.add_parser("scale", help="fit time and peak memory against data size (raw NSMC crawl)")
-    t.add_argument("--dataset", default="nsmc-raw")
-    t.add_argument("--models", nargs="+", help="classic models (default: nb)")
-    t.add_argument("--sizes", nargs="+", help="their sizes (default 10k 30k 100k 300k full)")
-    t.add_argument("--neural-models", nargs="*", help="default: lstm; give none to skip")
-    t.add_argument("--neural-sizes", nargs="+", help="their sizes (default 2k 5k 10k 20k)")
-    t.add_argument("--seed", type=int, default=0)
-    t.set_defaults(func=cmd_scale)
-    for s in (s, t):
-        s.add_argument("--profile", default="default")
-        s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
-        s.add_argument("--force", action="store_true", help="redo runs that already have results")
-        s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
-
-
-
-def _add_ngram_command(sub) -> None:
-    s = sub.add_parser("ngram", help="an n-gram language model of your own text: perplexity, ARPA export")
-    s.add_argument("--train", required=True, metavar="FILE", help="one whitespace-tokenized sentence per line")
-    s.add_argument("--test", required=True, metavar="FILE", help="scored the way KenLM's query scores it")
-    s.add_argument("--order", type=int, required=True, metavar="N", help="e.g. 3")
-    s.add_argument("--smoothing", required=True, metavar="NAME",
-                   help="mle, add-k, witten-bell, absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff")
-    s.add_argument("--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)")
-    s.add_argument("--json", action="store_true", help="one JSON object: perplexity, perplexity_excl_oov, "
-                   "oov, tokens, fit_seconds, score_seconds, ...")
-    s.set_defaults(func=cmd_ngram)
 
 def _terminate_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt  # so SIGTERM cleans up (temp files, child processes) as Ctrl-C does
+
+
+#: subcommand name -> its function (the parser is built in bench.arguments)
+COMMANDS = {
+    "list": cmd_list,
+    "data": cmd_data,
+    "run": cmd_run,
+    "all": cmd_all,
+    "lm": cmd_lm,
+    "sweep": cmd_sweep,
+    "scale": cmd_scale,
+    "report": cmd_report,
+    "predict": cmd_predict,
+    "tokenize": cmd_tokenize,
+    "ngram": cmd_ngram,
+}
 
 
 def main(argv: list[str] | None = None) -> None:
