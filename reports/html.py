@@ -21,7 +21,7 @@ import jinja2
 from bench.errors import BenchError
 from bench.results import load_results
 from reports.benchmarks import DEFAULT_NAME, load_benchmarks
-from reports.language_models import load_lm_results
+from reports.language_models import load_lm_results, load_lm_scale
 from reports.sections import page_context
 
 _ENV = jinja2.Environment(
@@ -100,13 +100,14 @@ def render_report(results_dir: Path, *, profile: str | None = None,
         raise BenchError(f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
                          f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first")
     bench_data = _benchmarks(results_dir, benchmarks)
-    lm = load_lm_results(results_dir)
+    lm, lm_scale = load_lm_results(results_dir), load_lm_scale(results_dir)
     generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     template = _ENV.get_template("report.html.j2")
     out_dir = results_dir / "report"
     index = out_dir / "index.html"
     for p in profiles:
-        context = page_context([r for r in results if r.profile == p], lm[lm["profile"] == p], p)
+        context = page_context([r for r in results if r.profile == p], lm[lm["profile"] == p], p,
+                               lm_scale[lm_scale["profile"] == p])
         nav = [{"name": q, "href": page_name(q), "current": q == p} for q in profiles]
         html = template.render(**context, nav=nav, benchmarks=bench_data, generated=generated)
         _write(out_dir / page_name(p), html)

@@ -50,6 +50,28 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
     return frame.dropna(subset=["perplexity", "dataset", "model"])
 
 
+SCALE_COLUMNS = ["dataset", "profile", "model", "family", "tokenizer", "train_size", "train_tokens",
+                 "fit_seconds", "fit_memory_mb", "peak_rss_mb", "perplexity"]
+
+
+def load_lm_scale(results_dir: Path) -> pd.DataFrame:
+    """The n-gram scaling points (``bench scale``; ``<results>/lm_scale/``) as size-curve rows:
+    the columns of ``reports.tables.size_frame`` plus perplexity, accuracy empty."""
+    rows = []
+    for path in sorted((results_dir / "lm_scale").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if isinstance(doc, dict) and doc.get("task") == "lm-scale":
+            row = {k: doc.get(k) for k in SCALE_COLUMNS}
+            tok = row["tokenizer"]
+            row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=SCALE_COLUMNS)
+    return frame.assign(accuracy=float("nan"), accuracy_std=float("nan"), seeds=1)
+
+
 def lm_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean perplexity over seeds per (dataset, model, order, smoothing, tokenizer)."""
     if frame.empty:

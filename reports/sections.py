@@ -38,7 +38,7 @@ def _dataset_section(name: str, summary: pd.DataFrame, sizes: pd.DataFrame, runs
             "accuracy_vs_time": plots.accuracy_vs_time(table, name) if not table.empty else None,
             "training_curves": plots.training_curves(runs, name),
             "confusion": plots.confusion_matrices(runs, name),
-            "data_efficiency": plots_sizes.data_efficiency(points, name),
+            "data_efficiency": plots_sizes.data_efficiency(points.dropna(subset=["accuracy"]), name),
             "scaling": plots_sizes.scaling(points, name),
         },
     }
@@ -74,10 +74,14 @@ def _glance(sections: list[dict]) -> list[dict]:
     return out
 
 
-def page_context(results: list[RunResult], lm: pd.DataFrame, profile: str) -> dict:
-    """Everything one profile's page shows."""
+def page_context(results: list[RunResult], lm: pd.DataFrame, profile: str,
+                 lm_scale: pd.DataFrame | None = None) -> dict:
+    """Everything one profile's page shows; ``lm_scale`` adds n-gram LM points to the scaling curves."""
     runs = runs_frame(results)
     summary, sizes = summary_frame(runs), size_frame(runs)
+    if lm_scale is not None and not lm_scale.empty:
+        sizes = pd.concat([sizes, lm_scale], ignore_index=True)
+    sizes = sizes.reindex(columns=list(dict.fromkeys([*sizes.columns, "perplexity"])))  # a column for every row
     by_dataset: dict[str, list[RunResult]] = {}
     for r in results:
         by_dataset.setdefault(r.dataset, []).append(r)

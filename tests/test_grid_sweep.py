@@ -108,3 +108,33 @@ def test_peak_watch_measures_the_block_and_keeps_the_process_peak():
         pytest.skip("this OS cannot reset a process's peak memory")
     assert 60 < watch.extra_mb < 200
     assert watch.process_peak_mb() >= before
+
+
+def test_lm_texts_hold_every_review_outside_the_classification_test_set(isolated):
+    from bench.datasets.nsmc_raw import lm_texts
+
+    _write_raw(isolated / "data" / "nsmc" / "nsmc_raw_reviews.tsv.gz", 100)
+    spec = get_dataset("nsmc-raw")
+    pool, test = lm_texts(spec)
+    assert len(pool) + len(test) == 100  # ratings 5-8 kept: a language model needs no label
+    assert sorted(test) == sorted(spec.load().test.texts)
+    assert not set(pool) & set(test)
+
+
+def test_scale_command_adds_ngram_lm_points_to_the_report(tiny_home):
+    import json
+
+    _write_raw(tiny_home / "nsmc" / "nsmc_raw_reviews.tsv.gz", 200)
+    args = build_parser().parse_args(["scale", "--models", "nb", "--sizes", "20", "full", "--neural-models",
+                                      "--lm-sizes", "20", "60", "full", "--profile", "quick"])
+    assert args.func(args) == 0
+    points = [json.loads(p.read_text()) for p in sorted((results_home() / "lm_scale").glob("*.json"))]
+    # ratings 5-8 kept; 24 of the 120 labelled reviews are the classification test set
+    assert sorted(p["train_size"] for p in points) == [20, 60, 176]
+    assert all(p["fit_seconds"] > 0 and p["perplexity"] >= 1 and p["train_tokens"] > 0 for p in points)
+    html = (results_home() / "report" / "index.html").read_text()
+    assert "ngram-mkn-3" in html
+    # a second run finds every point stored and fits nothing
+    stamps = {p.name: p.stat().st_mtime_ns for p in (results_home() / "lm_scale").glob("*.json")}
+    assert args.func(args) == 0
+    assert stamps == {p.name: p.stat().st_mtime_ns for p in (results_home() / "lm_scale").glob("*.json")}

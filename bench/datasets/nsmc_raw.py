@@ -40,10 +40,10 @@ def rating_label(rating: int) -> int | None:
     return None
 
 
-def read_raw(path: Path) -> Split:
-    """Every labelled review of the crawl, in file order."""
+def read_rows(path: Path) -> tuple[list[str], list[int]]:
+    """Every review of the crawl and its rating, in file order."""
     csv.field_size_limit(sys.maxsize)
-    texts, labels = [], []
+    texts, ratings = [], []
     try:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -55,18 +55,26 @@ def read_raw(path: Path) -> Split:
                 if len(row) != 5 or not row[3].isdigit():
                     raise DataFormatError(f"{path} line {lineno}: expected 5 tab-separated columns "
                                           "with an integer rating")
-                label = rating_label(int(row[3]))
-                if label is not None:
-                    texts.append(row[4])
-                    labels.append(label)
+                texts.append(row[4])
+                ratings.append(int(row[3]))
     except (EOFError, OSError, zlib.error) as exc:
         raise DataFormatError(f"{path} is not a complete gzip file ({exc}); fetch it again") from None
-    return Split(texts, labels)
+    return texts, ratings
 
 
-def read(spec: DatasetSpec) -> tuple[Split, Split]:
-    (path,) = spec.paths()
-    full = read_raw(path)
+def read_raw(path: Path) -> Split:
+    """Every labelled review of the crawl (rating 1-4 or 9-10), in file order."""
+    return _labelled(*read_rows(path))[0]
+
+
+def _labelled(texts: list[str], ratings: list[int]) -> tuple[Split, np.ndarray]:
+    """The labelled reviews and their row numbers in the file."""
+    rows = [i for i, r in enumerate(ratings) if rating_label(r) is not None]
+    return Split([texts[i] for i in rows], [rating_label(ratings[i]) for i in rows]), np.asarray(rows, dtype=np.int64)
+
+
+def _test_rows(full: Split, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in ``full``) of the train and test reviews: the fixed stratified split."""
     if len(full) < 4:
         raise DataFormatError(f"{path}: only {len(full)} reviews rated 1-4 or 9-10; nothing to split")
     from sklearn.model_selection import train_test_split
@@ -75,7 +83,26 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
     test_size = TEST_SIZE if len(full) >= 5 * TEST_SIZE else 0.2
     train_idx, test_idx = train_test_split(np.arange(len(full)), test_size=test_size,
                                            stratify=full.labels, random_state=SPLIT_SEED)
-    return full.take(np.sort(train_idx)), full.take(np.sort(test_idx))
+    return np.sort(train_idx), np.sort(test_idx)
+
+
+def read(spec: DatasetSpec) -> tuple[Split, Split]:
+    (path,) = spec.paths()
+    full = read_raw(path)
+    train_idx, test_idx = _test_rows(full, path)
+    return full.take(train_idx), full.take(test_idx)
+
+
+def lm_texts(spec: DatasetSpec) -> tuple[list[str], list[str]]:
+    """A language-model corpus as large as the crawl: every review outside the classification test
+    set, ratings 5-8 included (an LM needs no label), and the test set's reviews."""
+    (path,) = spec.paths()
+    texts, ratings = read_rows(path)
+    full, rows = _labelled(texts, ratings)
+    _, test_idx = _test_rows(full, path)
+    held_out = np.zeros(len(texts), dtype=bool)
+    held_out[rows[test_idx]] = True
+    return [t for t, h in zip(texts, held_out) if not h], [t for t, h in zip(texts, held_out) if h]
 
 
 SPEC = DatasetSpec(
