@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from baselines.features import NgramCounter, min_df_columns
-from baselines.validation import validation_split
+from baselines.validation import validation_folds
 
 
 def candidates(value, values) -> tuple:
@@ -34,17 +34,21 @@ class BagOfNgramsClassifier:
 
     ``ngram`` is the longest word n-gram counted, ``binary`` counts presence instead of
     frequency, and the vocabulary cutoff ``min_df`` (documents a feature must occur in, counted in
-    the training part) is fixed or chosen from ``min_dfs``.
+    the training part) is fixed or chosen from ``min_dfs``. With ``validation_folds`` > 1 each
+    candidate is scored by k-fold cross-validation on train (mean accuracy) instead of on one
+    split of ``validation_fraction``.
     """
 
     def __init__(self, *, seed: int = 0, ngram: int = 1, binary: bool = True, min_df: int | None = 1,
-                 min_dfs: tuple[int, ...] = (1, 2), validation_fraction: float = 0.1):
+                 min_dfs: tuple[int, ...] = (1, 2), validation_fraction: float = 0.1,
+                 validation_folds: int = 1):
         self.seed = seed
         self.ngram = ngram
         self.binary = binary
         self.min_df = min_df
         self.min_dfs = tuple(min_dfs)
         self.validation_fraction = validation_fraction
+        self.validation_folds = validation_folds
 
     def _search_space(self) -> dict[str, tuple]:
         """Candidate values of each model hyperparameter (one value when it is fixed)."""
@@ -90,8 +94,12 @@ class BagOfNgramsClassifier:
         return self
 
     def _score_on_validation(self, counts, labels: np.ndarray, grid: list[dict], groups=None) -> list[dict]:
-        """Validation accuracy of each grid point, fitted on the rest of train."""
-        tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)
+        """Validation accuracy of each grid point (mean over folds), fitted on the rest of train."""
+        folds = validation_folds(labels, self.validation_folds, self.validation_fraction, self.seed, groups)
+        per_fold = [self._score_fold(counts, labels, grid, tr, va) for tr, va in folds]
+        return [{**point, "accuracy": float(np.mean([f[i] for f in per_fold]))} for i, point in enumerate(grid)]
+
+    def _score_fold(self, counts, labels: np.ndarray, grid: list[dict], tr: np.ndarray, va: np.ndarray) -> list[float]:
         x_tr, x_va = counts[tr], counts[va]
         scores = []
         for min_df, points in itertools.groupby(grid, key=lambda p: p["min_df"]):
@@ -101,7 +109,7 @@ class BagOfNgramsClassifier:
             for point in points:
                 values = {k: v for k, v in point.items() if k != "min_df"}
                 pred = self._estimator(**values).fit(a, labels[tr]).predict(b)
-                scores.append({**point, "accuracy": float(np.mean(pred == labels[va]))})
+                scores.append(float(np.mean(pred == labels[va])))
         return scores
 
     def _features(self, docs: list[list[str]]):
@@ -116,7 +124,8 @@ class BagOfNgramsClassifier:
 
     def params(self) -> dict:
         """Every hyperparameter: chosen values, candidates tried and their validation accuracy."""
-        out = {"ngram": self.ngram, "binary": self.binary, "validation_fraction": self.validation_fraction}
+        out = {"ngram": self.ngram, "binary": self.binary, "validation_fraction": self.validation_fraction,
+               "validation_folds": self.validation_folds}
         space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
         for name, values in space.items():
             out[name] = self.chosen_[name]

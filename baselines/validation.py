@@ -33,6 +33,27 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int,
     return np.sort(tr), np.sort(va)
 
 
+def validation_folds(labels: np.ndarray, folds: int, fraction: float, seed: int,
+                     groups: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, validation) index pairs: ``validation_split`` when ``folds`` is 1, else the folds of a
+    shuffled stratified k-fold (grouped when ``groups`` are given; no group in two folds).
+
+    k folds average out the luck of one small validation set, so cheap models choose their
+    hyperparameters by cross-validation. Data too small for k stratified folds gets one split.
+    """
+    labels = np.asarray(labels)
+    if folds <= 1 or _smallest_class(labels) < folds:
+        return [validation_split(labels, fraction, seed, groups)]
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    x = np.zeros(len(labels))
+    if groups is not None and len(np.unique(groups)) >= folds:
+        splits = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels, groups)
+    else:
+        splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels)
+    return [(np.sort(tr), np.sort(va)) for tr, va in splits]
+
+
 def _smallest_class(labels: np.ndarray) -> int:
     counts = np.bincount(labels)
     return int(counts[counts > 0].min())

@@ -199,14 +199,14 @@ def test_class_absent_from_train_gets_probability_zero(name):
 def test_hyperparameters_are_chosen_on_a_validation_split_of_train(name, monkeypatch):
     docs, labels = synthetic(2, 80, seed=3)
     splits, fits = [], []
-    real_split = bow_classifier.validation_split
+    real_folds = bow_classifier.validation_folds
 
-    def spy_split(y, fraction, seed, groups=None):
-        tr, va = real_split(y, fraction, seed, groups)
-        splits.append((tr, va))
-        return tr, va
+    def spy_folds(y, folds, fraction, seed, groups=None):
+        out = real_folds(y, folds, fraction, seed, groups)
+        splits.extend(out)
+        return out
 
-    monkeypatch.setattr(bow_classifier, "validation_split", spy_split)
+    monkeypatch.setattr(bow_classifier, "validation_folds", spy_folds)
     model = get_model(name).cls()(seed=0)
     real_estimator = model._estimator
 
@@ -220,10 +220,14 @@ def test_hyperparameters_are_chosen_on_a_validation_split_of_train(name, monkeyp
     model.fit(docs, labels, 2)
     params = model.params()
 
-    (tr, va), = splits
-    assert len(np.intersect1d(tr, va)) == 0 and sorted(np.r_[tr, va]) == list(range(80))
+    assert len(splits) == params["validation_folds"]  # naive Bayes: 5 folds, the linear models: 1 split
+    for tr, va in splits:
+        assert len(np.intersect1d(tr, va)) == 0 and sorted(np.r_[tr, va]) == list(range(80))
+    if len(splits) > 1:  # k-fold: every document validates exactly once
+        assert sorted(np.concatenate([va for _, va in splits])) == list(range(80))
     grid = params["validation_accuracy"]
-    assert len(grid) > 1 and fits == [len(tr)] * len(grid) + [80]  # candidates on the part, refit on all
+    # candidates on each training part, then one refit on all of train
+    assert len(grid) > 1 and fits == [len(tr) for tr, _ in splits for _ in grid] + [80]
     best = max(grid, key=lambda g: g["accuracy"])
     tried = [k[:-len("s_tried")] for k in params if k.endswith("s_tried")]
     assert tried and all(params[k] == best[k] for k in tried)
