@@ -32,6 +32,7 @@ def test_sections_present(rendered_grid):
                    "test_lstm_latency[1]", "test cpu"):
         assert needle in html, needle
     assert "stupid-backoff" not in html
+    assert "python -m bench sweep</code> adds accuracy" not in html  # the curves are there
     imgs = re.findall(r'<img src="([^"]+)"', html)
     # per imdb: time, curves, confusion, efficiency, scaling; r8: 3; nsmc: 2 + analyzers; LM: 1
     assert len(imgs) >= 12
@@ -68,6 +69,7 @@ def test_sections_skip_gracefully_without_their_runs(tmp_path):
     html = render_report(tmp_path).read_text(encoding="utf-8")
     assert "No language-model results" in html and "No benchmark results" in html
     assert "No Korean dataset" in html and "Data efficiency" not in html
+    assert "python -m bench sweep</code> adds accuracy" in html  # says how to get the curves
     assert "needs a classic and a neural model" in html
 
 
