@@ -95,3 +95,27 @@ def predict_in_length_order(model, seqs: list[np.ndarray], batch_size: int) -> n
     result = np.empty_like(out)
     result[sorted_order(seqs)] = out
     return result
+
+
+def stream_windows(seqs: list[np.ndarray], *, rows: int, seq_len: int, eos_id: int,
+                   rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(inputs, targets, weights)``, each ``(n_batches, rows, seq_len)``: the sentences
+    (``<s> .. </s>`` id arrays, shuffled when ``rng`` is given) end to end as one stream, laid out in
+    ``rows`` contiguous rows (Mikolov's and Zaremba et al.'s ``batchify``) and cut into windows.
+
+    Every target that a sentence's score counts (its words and its ``</s>``) has weight 1 exactly
+    once; the step from one sentence's ``</s>`` to the next ``<s>`` and the padding that fills the
+    last window have weight 0.
+    """
+    order = rng.permutation(len(seqs)) if rng is not None else np.arange(len(seqs))
+    ids = np.concatenate([seqs[i] for i in order]) if len(seqs) else np.zeros(1, np.int32)
+    x, y = ids[:-1], ids[1:]
+    w = (x != eos_id).astype(np.float32)  # an input </s> is followed by <s>, which is never scored
+    per_row = -(-len(x) // (rows * seq_len)) * seq_len
+    size = rows * per_row
+
+    def lay_out(a):
+        a = np.pad(a, (0, size - len(a)))
+        return a.reshape(rows, -1, seq_len).transpose(1, 0, 2)
+
+    return lay_out(x), lay_out(y), lay_out(w)

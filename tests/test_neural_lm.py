@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neural.language_models import LANGUAGE_MODELS, count_tokens
+from neural.language_models import LANGUAGE_MODELS, count_tokens, stream_windows
 
 CORPUS = [s.split() for s in ("the cat sat on the mat", "the dog sat on the log", "a cat saw a dog",
                               "the cat ate", "a dog ate the mat")] * 16
-SMALL = {"embed_dim": 16, "units": 32, "epochs": 25, "patience": 3, "batch_tokens": 256,
-         "learning_rate": 1e-2, "min_count": 1, "verbose": False}
+SMALL = {"embed_dim": 16, "units": 32, "epochs": 25, "patience": 3, "batch_size": 4, "seq_len": 16,
+         "batch_tokens": 256, "dropout": 0.1, "learning_rate": 1e-2, "min_count": 1, "verbose": False}
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,33 @@ def test_other_cells_share_an_ngram_vocabulary(name):
     rare = next(w for s in CORPUS for w in s if w not in shared.words)
     assert lm.log_prob([["the", rare]])[0] == pytest.approx(lm.log_prob([["the", "<unk>"]])[0])
     assert np.isfinite(lm.perplexity(CORPUS[:5]).perplexity)
+
+
+@pytest.mark.parametrize("rows, seq_len", [(1, 5), (3, 4), (4, 64)])
+def test_stream_windows_score_every_token_once(rows, seq_len):
+    rng = np.random.default_rng(0)
+    bos, eos = 2, 3
+    seqs = [np.array([bos, *rng.integers(4, 50, size=n), eos], dtype=np.int32) for n in (0, 1, 5, 12, 3)]
+    x, y, w = stream_windows(seqs, rows=rows, seq_len=seq_len, eos_id=eos, rng=rng)
+    assert x.shape == y.shape == w.shape and x.shape[1:] == (rows, seq_len)
+    flat = [a.transpose(1, 0, 2).reshape(-1) for a in (x, y, w)]  # back to stream order
+    xs, ys, ws = flat[0], flat[1], flat[2].astype(bool)
+    n = sum(len(s) for s in seqs) - 1  # stream positions before the padding
+    assert np.all(ys[: n - 1] == xs[1:n]) and not np.any(ws[n:])  # one stream: a target is the next input
+    assert ws.sum() == count_tokens([list(s[1:-1]) for s in seqs])  # every word and every </s>, once
+    assert (ys[ws] == eos).sum() == len(seqs) and not np.any(ys[ws] == bos)
+    assert sorted(ys[ws].tolist()) == sorted(np.concatenate([s[1:] for s in seqs]).tolist())
+    assert len(xs) - ws.sum() < rows * seq_len + len(seqs)  # padding fills the last window only
+
+
+def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
+    import keras
+
+    path = tmp_path / "lm.keras"
+    lstm_lm.model_.save(path)
+    loaded = keras.models.load_model(path)
+    ids = lstm_lm._ids(["the", "cat", "sat"])[None, :-1]
+    assert np.allclose(loaded(ids), lstm_lm.model_(ids), atol=1e-5)
+    untied = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "tie_weights": False}).fit(CORPUS[:10])
+    vocab, dim = len(lstm_lm.vocab_), SMALL["embed_dim"]
+    assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
