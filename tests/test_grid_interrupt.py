@@ -20,9 +20,16 @@ from bench.runner import result_path
 GRID = ["all", "--profile", "quick", "--seeds", "0", "--no-report"]
 
 
+def _default_sigint() -> None:
+    # as in a terminal's foreground job: a shell starts background jobs (``cmd &``) with SIGINT
+    # ignored, and Python then never raises KeyboardInterrupt, so a test run from one would fail
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _bench(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "bench", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ), **kw)
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+                            preexec_fn=_default_sigint, **kw)
 
 
 def _summary(stderr: str) -> dict:
