@@ -44,14 +44,19 @@ def validation_folds(labels: np.ndarray, folds: int, fraction: float, seed: int,
     labels = np.asarray(labels)
     if folds <= 1 or _smallest_class(labels) < folds:
         return [validation_split(labels, fraction, seed, groups)]
+    if groups is not None and len(np.unique(groups)) < folds:
+        groups = None  # too few groups to keep apart: plain stratified folds
+    return [(np.sort(tr), np.sort(va)) for tr, va in _kfold(labels, groups, folds, seed)]
+
+
+def _kfold(labels: np.ndarray, groups: np.ndarray | None, folds: int, seed: int):
+    """The (train, validation) pairs of a shuffled stratified k-fold, grouped when ``groups`` is given."""
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     x = np.zeros(len(labels))
-    if groups is not None and len(np.unique(groups)) >= folds:
-        splits = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels, groups)
-    else:
-        splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels)
-    return [(np.sort(tr), np.sort(va)) for tr, va in splits]
+    if groups is not None:
+        return StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels, groups)
+    return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels)
 
 
 def _smallest_class(labels: np.ndarray) -> int:
@@ -60,13 +65,10 @@ def _smallest_class(labels: np.ndarray) -> int:
 
 
 def _group_split(labels: np.ndarray, groups: np.ndarray, fraction: float, seed: int):
-    from sklearn.model_selection import StratifiedGroupKFold
-
     n_folds = max(2, int(round(1 / fraction)))
     if len(groups) != len(labels) or len(np.unique(groups)) < n_folds or _smallest_class(labels) < n_folds:
         return None  # too few groups for a grouped split: fall back to the plain one
-    folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    tr, va = next(folds.split(np.zeros(len(labels)), labels, groups))
+    tr, va = next(iter(_kfold(labels, groups, n_folds, seed)))
     return np.sort(tr), np.sort(va)
 
 

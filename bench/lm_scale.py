@@ -29,11 +29,11 @@ LM_SCALE_SIZES: tuple[int | None, ...] = (10_000, 30_000, 100_000, 300_000, None
 ORDER, SMOOTHING, MIN_COUNT, SHUFFLE_SEED = 3, "mkn", 2, 0
 
 
-def _corpus(dataset: str, tokenizer):
+def _corpus(spec, tokenizer):
     from bench.datasets import nsmc_raw
     from bench.tokenizers.cache import tokenize_corpus
 
-    spec = get_dataset(dataset)
+    dataset = spec.name
     if spec.name != nsmc_raw.SPEC.name:
         data = spec.load()
         pool, test = data.train.texts, data.test.texts
@@ -43,7 +43,7 @@ def _corpus(dataset: str, tokenizer):
     pool = [pool[i] for i in order]
     tr = tokenize_corpus(spec, "lm-pool", pool, tokenizer, progress=f"{dataset} LM corpus", keep_workers=True)
     te = tokenize_corpus(spec, "lm-test", test, tokenizer, progress=f"{dataset} LM test")
-    return spec, tr.docs, [d for d in te.docs if d]
+    return tr.docs, [d for d in te.docs if d]
 
 
 def run_lm_scale(dataset: str = "nsmc-raw", sizes: list[int | None] = LM_SCALE_SIZES, *, profile: str = "default",
@@ -56,18 +56,19 @@ def run_lm_scale(dataset: str = "nsmc-raw", sizes: list[int | None] = LM_SCALE_S
             "data_sha256": spec.checksum(), "order": ORDER, "smoothing": SMOOTHING, "min_count": MIN_COUNT,
             "shuffle_seed": SHUFFLE_SEED}
     out_dir = results_dir / "lm_scale"
+    identities = {size: {**base, "max_train_docs": size} for size in sizes}
     paths = {size: out_dir / f"{dataset}__ngram-{SMOOTHING}__o{ORDER}__{size or 'full'}__{profile}__"
-             f"{run_id({**base, 'max_train_docs': size})}.json" for size in sizes}
+             f"{run_id(identities[size])}.json" for size in sizes}
     todo = [s for s in sizes if force or not paths[s].exists()]
     if not todo:
         print(f"{dataset}: every n-gram scaling point already has a result", file=sys.stderr)
         return []
-    spec, pool, test = _corpus(dataset, tokenizer)
+    pool, test = _corpus(spec, tokenizer)
     written = []
     for size in todo:
         record = _fit_point(pool[:size] if size else pool, test)
-        record.update(base, identity={**base, "max_train_docs": size}, max_train_docs=size,
-                      run_id=run_id({**base, "max_train_docs": size}), model=f"ngram-{SMOOTHING}-{ORDER}",
+        record.update(base, identity=identities[size], max_train_docs=size,
+                      run_id=run_id(identities[size]), model=f"ngram-{SMOOTHING}-{ORDER}",
                       family="classic", versions=sysinfo.library_versions(), machine=sysinfo.machine(),
                       finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
         write_json_atomic(paths[size], record)

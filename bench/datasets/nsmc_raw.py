@@ -69,8 +69,9 @@ def read_raw(path: Path) -> Split:
 
 def _labelled(texts: list[str], ratings: list[int]) -> tuple[Split, np.ndarray]:
     """The labelled reviews and their row numbers in the file."""
-    rows = [i for i, r in enumerate(ratings) if rating_label(r) is not None]
-    return Split([texts[i] for i in rows], [rating_label(ratings[i]) for i in rows]), np.asarray(rows, dtype=np.int64)
+    labels = [rating_label(r) for r in ratings]
+    rows = [i for i, y in enumerate(labels) if y is not None]
+    return Split([texts[i] for i in rows], [labels[i] for i in rows]), np.asarray(rows, dtype=np.int64)
 
 
 def _test_rows(full: Split, path: Path) -> tuple[np.ndarray, np.ndarray]:
