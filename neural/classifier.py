@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ from neural.arch_config import ArchConfig
 from neural.vocab import Vocabulary, choose_max_len, truncate
 
 _STATE = ("n_classes_", "max_len_", "history_", "best_epoch_", "validation_size_", "epochs_allowed_",
-          "seconds_per_epoch_", "train_docs_per_s_")
+          "seconds_per_epoch_", "train_docs_per_s_", "pretrain_seconds_", "pretrain_coverage_")
+PRETRAINED = (None, "word2vec")
 
 
 class KerasTextClassifier:
@@ -34,7 +36,9 @@ class KerasTextClassifier:
                  units: int = 64, dropout: float = 0.2, epochs: int = 10, batch_size: int = 64,
                  patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
-                 verbose: bool = True):
+                 pretrained: str | None = None, pretrain_epochs: int = 5, verbose: bool = True):
+        if pretrained not in PRETRAINED:
+            raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap
@@ -50,6 +54,8 @@ class KerasTextClassifier:
         self.clipnorm = clipnorm
         self.max_train_tokens = max_train_tokens
         self.validation_fraction = validation_fraction
+        self.pretrained = pretrained  # "word2vec": embedding initialised from vectors of the train split
+        self.pretrain_epochs = pretrain_epochs
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -99,6 +105,7 @@ class KerasTextClassifier:
         self.model_ = self.build(self.arch_config(len(self.vocab_), self.max_len_, n_out))
         self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), metrics=["accuracy"],
                             loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
+        self._pretrain_embedding(train_docs)
         x_tr = self._encode(train_docs)
         self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
         train = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
@@ -112,6 +119,25 @@ class KerasTextClassifier:
         self.validation_size_ = len(va)
         self.seconds_per_epoch_, self.train_docs_per_s_ = throughput(self.history_)
         return self
+
+    def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
+        """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training
+        split (``neural.pretrained``); the seconds it takes count in the fit time."""
+        import time
+
+        self.pretrain_seconds_, self.pretrain_coverage_ = 0.0, None
+        if not self.pretrained:
+            return
+        from neural.pretrained import set_embedding, word2vec_matrix
+
+        t0 = time.perf_counter()
+        if self.verbose:
+            print(f"  word2vec: {self.pretrain_epochs} epochs over {len(train_docs):,} training documents",
+                  file=sys.stderr, flush=True)
+        matrix, self.pretrain_coverage_ = word2vec_matrix(train_docs, self.vocab_, self.embed_dim, seed=self.seed,
+                                                          epochs=self.pretrain_epochs)
+        set_embedding(self.model_, matrix)
+        self.pretrain_seconds_ = time.perf_counter() - t0
 
     def _epoch_cap(self, tokens_per_epoch: int) -> int:
         """``epochs``, or fewer if ``max_train_tokens`` (a compute budget) runs out first; at least 1.
@@ -136,6 +162,8 @@ class KerasTextClassifier:
         out.update(vocabulary_used=len(self.vocab_), max_len=self.max_len_,
                    epochs_allowed=self.epochs_allowed_, epochs_run=len(self.history_),
                    best_epoch=self.best_epoch_, validation_size=self.validation_size_)
+        if self.pretrained:
+            out.update(pretrain_seconds=self.pretrain_seconds_, pretrain_coverage=self.pretrain_coverage_)
         return out
 
     def n_parameters(self) -> int:

@@ -131,3 +131,21 @@ def test_long_documents_keep_head_and_tail():
     ids = list(range(1, 21))
     assert truncate(ids, 8, head=0.25).tolist() == [1, 2, 15, 16, 17, 18, 19, 20]
     assert truncate(ids, 8).tolist() == list(range(13, 21)) and truncate(ids[:5], 8).tolist() == ids[:5]
+
+
+def test_word2vec_embedding_comes_from_train_and_is_loaded():
+    from neural.pretrained import word2vec_matrix
+    from neural.vocab import Vocabulary
+
+    docs, labels = synthetic(n=400)
+    vocab = Vocabulary(docs, 100)
+    matrix, coverage = word2vec_matrix(docs, vocab, 16, seed=3, epochs=2)
+    again, _ = word2vec_matrix(docs, vocab, 16, seed=3, epochs=2)
+    assert matrix.shape == (len(vocab), 16) and np.array_equal(matrix, again)  # one thread: reproducible
+    assert not matrix[0].any() and 0.9 < coverage <= 1.0  # padding row zero; every seen word covered
+
+    model = MODELS.get("lstm-attention").cls()(**SMALL, pretrained="word2vec", pretrain_epochs=2)
+    model.fit(docs, labels, 2)
+    assert model.params()["pretrain_coverage"] > 0.9 and model.params()["pretrain_seconds"] > 0
+    with pytest.raises(ValueError, match="pretrained"):
+        MODELS.get("lstm").cls()(pretrained="glove")
