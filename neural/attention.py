@@ -16,7 +16,7 @@ from keras import layers, ops
 
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
-from neural.layers import classifier_head, token_input
+from neural.layers import classifier_head, embedding_dropout, token_input
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -70,7 +70,7 @@ def build_lstm_attention(cfg: ArchConfig) -> keras.Model:
     last state -> [context; last state] -> Dropout -> Dense."""
     inputs = token_input()
     x = layers.Embedding(cfg.vocab_size, cfg.embed_dim, mask_zero=True)(inputs)
-    x = layers.Dropout(cfg.dropout)(x)
+    x = embedding_dropout(x, cfg)
     seq, last, _ = layers.LSTM(cfg.units, return_sequences=True, return_state=True)(x)
     context = AttentionPooling(cfg.attention, cfg.attention_units)(seq, last)
     x = layers.Concatenate()([context, last])

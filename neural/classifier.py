@@ -33,7 +33,7 @@ class KerasTextClassifier:
 
     def __init__(self, *, seed: int = 0, vocab_size: int = 20_000, max_len_cap: int = 500,
                  max_len_quantile: float = 0.95, truncate_head: float = 0.25, embed_dim: int = 64,
-                 units: int = 64, dropout: float = 0.2, epochs: int = 10, batch_size: int = 64,
+                 units: int = 64, dropout: float = 0.2, word_dropout: float = 0.0, epochs: int = 10, batch_size: int = 64,
                  patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
                  pretrained: str | None = None, pretrain_epochs: int = 5, verbose: bool = True):
@@ -47,6 +47,7 @@ class KerasTextClassifier:
         self.embed_dim = embed_dim
         self.units = units
         self.dropout = dropout
+        self.word_dropout = word_dropout
         self.epochs = epochs
         self.batch_size = batch_size
         self.patience = patience

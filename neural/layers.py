@@ -118,6 +118,15 @@ def token_input() -> keras.KerasTensor:
     return keras.Input(shape=(None,), dtype="int32", name="tokens")
 
 
+def embedding_dropout(x, cfg: ArchConfig):
+    """Word dropout (whole tokens dropped, Iyyer et al. 2015; the embedding dropout of Gal &
+    Ghahramani 2016 drops a word type's every occurrence instead) when ``cfg.word_dropout`` is set,
+    then ordinary dropout of single features. Masks pass through."""
+    if cfg.word_dropout:
+        x = layers.Dropout(cfg.word_dropout, noise_shape=(None, None, 1), name="word_dropout")(x)
+    return layers.Dropout(cfg.dropout)(x)
+
+
 def classifier_head(x, cfg: ArchConfig):
     """Dropout, then one unit with a sigmoid (binary) or ``n_outputs`` with a softmax."""
     x = layers.Dropout(cfg.dropout)(x)

@@ -20,7 +20,7 @@ from keras import layers
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
 from neural.layers import (DownsampleMask, MaskedAveragePooling1D, MaskedMaxPooling1D, MaxPoolingRight1D,
-                           ZeroPadding, classifier_head, token_input)
+                           ZeroPadding, classifier_head, embedding_dropout, token_input)
 
 RECURRENT = {"simple-rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -34,7 +34,7 @@ def build_recurrent(cfg: ArchConfig, cell: str = "lstm", bidirectional: bool = F
     """
     inputs = token_input()
     x = layers.Embedding(cfg.vocab_size, cfg.embed_dim, mask_zero=True)(inputs)
-    x = layers.Dropout(cfg.dropout)(x)
+    x = embedding_dropout(x, cfg)
     rnn = RECURRENT[cell](cfg.units, return_sequences=cfg.pooling != "last")
     x = layers.Bidirectional(rnn)(x) if bidirectional else rnn(x)
     if cfg.pooling != "last":
@@ -52,7 +52,7 @@ def build_cnn_lstm(cfg: ArchConfig) -> keras.Model:
     """
     inputs = token_input()
     x = layers.Embedding(cfg.vocab_size, cfg.embed_dim)(inputs)
-    x = ZeroPadding()(layers.Dropout(cfg.dropout)(x), inputs)
+    x = ZeroPadding()(embedding_dropout(x, cfg), inputs)
     x = layers.Conv1D(cfg.filters, cfg.kernel_size, padding="same", activation="relu")(x)
     x = MaxPoolingRight1D(cfg.pool_size)(ZeroPadding()(x, inputs))  # relu >= 0: zeros never win
     x = layers.LSTM(cfg.units)(x, mask=DownsampleMask(cfg.pool_size)(inputs))

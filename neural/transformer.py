@@ -13,7 +13,7 @@ from keras import layers, ops
 
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
-from neural.layers import MaskedAveragePooling1D, classifier_head, token_input
+from neural.layers import MaskedAveragePooling1D, classifier_head, embedding_dropout, token_input
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -95,7 +95,7 @@ def build_transformer(cfg: ArchConfig) -> keras.Model:
     """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean -> Dense."""
     inputs = token_input()
     x = TokenAndPositionEmbedding(cfg.vocab_size, cfg.max_len, cfg.embed_dim)(inputs)
-    x = layers.Dropout(cfg.dropout)(x)
+    x = embedding_dropout(x, cfg)
     for _ in range(cfg.blocks):
         x = TransformerBlock(cfg.embed_dim, cfg.heads, cfg.ff_dim, cfg.dropout)(x)
     x = MaskedAveragePooling1D()(x)

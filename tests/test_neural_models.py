@@ -10,7 +10,8 @@ from bench.models import MODELS
 NEURAL = [name for name in MODELS if MODELS.get(name).family == "neural"]
 SMALL = {"epochs": 1, "embed_dim": 16, "units": 16, "batch_size": 32, "verbose": False}
 # non-default options exercised on the way (the defaults run on the sibling models)
-OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}}
+OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}, "cnn-lstm": {"word_dropout": 0.1},
+           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1}}
 
 
 def synthetic(n: int = 240, n_classes: int = 2, seed: int = 0) -> tuple[list[list[str]], np.ndarray]:
@@ -149,3 +150,17 @@ def test_word2vec_embedding_comes_from_train_and_is_loaded():
     assert model.params()["pretrain_coverage"] > 0.9 and model.params()["pretrain_seconds"] > 0
     with pytest.raises(ValueError, match="pretrained"):
         MODELS.get("lstm").cls()(pretrained="glove")
+
+
+def test_word_dropout_drops_whole_tokens():
+    from neural.arch_config import ArchConfig
+    from neural.rnn_models import build_recurrent
+
+    model = build_recurrent(ArchConfig(vocab_size=50, max_len=30, n_outputs=1, embed_dim=8, word_dropout=0.5))
+    layer = model.get_layer("word_dropout")
+    out = np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=True))
+    per_token = out.reshape(-1, 8)
+    assert set(np.unique(per_token)) == {0.0, 2.0}  # kept tokens are scaled by 1 / (1 - 0.5)
+    assert all(len(set(row)) == 1 for row in per_token)  # a token is dropped whole or kept whole
+    assert 0.3 < (per_token[:, 0] == 0).mean() < 0.7
+    assert np.array_equal(np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=False)), np.ones((4, 30, 8)))
