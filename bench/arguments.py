@@ -60,6 +60,8 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
     s.add_argument("--force", action="store_true")
     s.add_argument("--no-neural", action="store_true", help="n-gram models only")
+    s.add_argument("--neural", nargs="+", metavar="NAME", help="only these of the profile's neural LMs "
+                   "(rnn-lm, lstm-lm, gru-lm)")
     s.set_defaults(func=commands["lm"])
     s = sub.add_parser("predict", help="classify texts with the model saved by the last run")
     s.add_argument("texts", nargs="*", metavar="TEXT")

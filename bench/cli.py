@@ -118,7 +118,7 @@ def cmd_lm(args) -> int:
 
     for dataset in args.datasets or list(BENCHMARK_DATASETS):
         run_lm_dataset(dataset, profile=args.profile, results_dir=_results_dir(args), force=args.force,
-                       neural=not args.no_neural)
+                       neural=() if args.no_neural else args.neural)
     return 0
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench import sysinfo
 from bench.datasets import get_dataset
+from bench.errors import unknown_name
 from bench.profiles import get_profile
 from bench.results import run_id, write_json_atomic
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
@@ -93,8 +94,9 @@ def _record(spec, tokenizer, profile: str, model: str, family: str, order, smoot
 
 
 def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path, tokenizer: str | None = None,
-                   seed: int = 0, force: bool = False, neural: bool = True) -> list[Path]:
-    """Fit and score every planned language model on ``dataset``; return the files written."""
+                   seed: int = 0, force: bool = False, neural=None) -> list[Path]:
+    """Fit and score every planned language model on ``dataset``; return the files written.
+    ``neural``: which of the plan's neural LMs to fit (None: all of them; empty: none)."""
     from baselines.ngram import make_lm
     from baselines.ngram.counts import NgramCounts
     from baselines.ngram.perplexity import perplexity
@@ -107,8 +109,13 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             "data_sha256": spec.checksum(), "min_count": plan.min_count, "seed": seed,
             "max_train_docs": plan.max_train_docs, "max_test_docs": plan.max_test_docs}
     jobs = [(f"ngram-{m}", m, n, {**base, "model": f"ngram-{m}", "order": n}) for m, n in plan.ngram]
-    if neural and (plan.neural_datasets is None or dataset in plan.neural_datasets):
-        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params}) for name in plan.neural]
+    if neural is not None:
+        unknown = sorted(set(neural) - set(NEURAL_LMS))
+        if unknown:
+            raise unknown_name("neural language model", unknown[0], list(NEURAL_LMS))
+    if plan.neural_datasets is None or dataset in plan.neural_datasets:
+        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params})
+                 for name in plan.neural if neural is None or name in neural]
     out_dir = results_dir / "lm"
     path_of = {j[0] + str(j[2]): out_dir / f"{dataset}__{j[0]}__o{j[2] or 0}__{profile}__{run_id(j[3])}.json"
                for j in jobs}

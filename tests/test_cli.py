@@ -65,6 +65,8 @@ def test_run_json_contract(tiny_home):
     (("run", "--dataset", "imdb", "--model", "lstn"), ("unknown model 'lstn'", "'lstm'")),
     (("run", "--dataset", "imdb", "--model", "nb", "--profile", "quik"), ("unknown profile", "'quick'")),
     (("run", "--dataset", "imdb", "--model", "nb", "--param", "alpha"), ("KEY=VALUE",)),
+    (("lm", "--datasets", "sms-spam", "--profile", "quick", "--neural", "lstm"),
+     ("unknown neural language model 'lstm'", "'lstm-lm'")),
 ])
 def test_bad_names_are_one_line_errors(tiny_home, args, needles):
     assert_one_line_error(bench(*args), *needles)

@@ -28,7 +28,7 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
 
 
 def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
-    run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=False)
-    assert run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=False) == []
-    again = run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=False, force=True)
+    run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=())
+    assert run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=()) == []
+    again = run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=(), force=True)
     assert len(again) == len(LM_PLANS["quick"].ngram)
