@@ -32,9 +32,15 @@ class LMPlan:
     neural: tuple[str, ...] = ()
     neural_datasets: tuple[str, ...] | None = None  # None: every dataset
     neural_params: dict = field(default_factory=dict)
+    neural_overrides: dict[str, dict] = field(default_factory=dict)  # dataset -> params chosen for it
     min_count: int = 2
     max_train_docs: int | None = None
     max_test_docs: int | None = None
+
+
+    def neural_params_for(self, dataset: str) -> dict:
+        """The neural LMs' hyperparameters on ``dataset``: the plan's, updated by its overrides."""
+        return {**self.neural_params, **self.neural_overrides.get(dataset, {})}
 
 
 def _grid(methods: tuple[str, ...], orders: range) -> tuple[tuple[str, int], ...]:
@@ -58,7 +64,13 @@ LM_PLANS = {
                    neural=("rnn-lm", "lstm-lm", "gru-lm"),
                    neural_params={"epochs": 20, "units": 256, "embed_dim": 128, "batch_size": 16,
                                   "learning_rate": 5e-3, "dropout": 0.5, "embed_dropout": 0.2,
-                                  "patience": 2}),
+                                  "patience": 2},
+                   # chosen on the validation split (5% of the training messages; perplexity 131 with
+                   # the plan's settings, 139.6 with 128 units, 148.2 with dropout 0.3/0.1, 123.2 with
+                   # 512 units and dropout 0.6/0.3, 115.7 with 512 units and dropout 0.7/0.4): the
+                   # 77k-token SMS corpus wants a wider, more heavily regularised network
+                   neural_overrides={"sms-spam": {"units": 512, "embed_dim": 256, "dropout": 0.7,
+                                                  "embed_dropout": 0.4}}),
 }
 NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
               "gru-lm": "neural.language_models:GRULM"}
@@ -114,7 +126,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         if unknown:
             raise unknown_name("neural language model", unknown[0], list(NEURAL_LMS))
     if plan.neural_datasets is None or dataset in plan.neural_datasets:
-        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params})
+        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params_for(dataset)})
                  for name in plan.neural if neural is None or name in neural]
     out_dir = results_dir / "lm"
     path_of = {j[0] + str(j[2]): out_dir / f"{dataset}__{j[0]}__o{j[2] or 0}__{profile}__{run_id(j[3])}.json"
@@ -140,7 +152,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             if not lm.normalised:
                 continue  # stupid backoff ranks; it has no perplexity
         else:
-            lm = _neural_lm(model, seed, vocab, plan.neural_params).fit(train)
+            lm = _neural_lm(model, seed, vocab, plan.neural_params_for(dataset)).fit(train)
             fit_s, family = time.perf_counter() - t0, "neural"
             extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),
                      "n_parameters": lm.n_parameters(),
