@@ -37,7 +37,6 @@ class LMPlan:
     max_train_docs: int | None = None
     max_test_docs: int | None = None
 
-
     def neural_params_for(self, dataset: str) -> dict:
         """The neural LMs' hyperparameters on ``dataset``: the plan's, updated by its overrides."""
         return {**self.neural_params, **self.neural_overrides.get(dataset, {})}
