@@ -50,7 +50,7 @@ def _resolve(config: RunConfig):
     model_spec = get_model(config.model)
     profile = get_profile(config.profile)
     tokenizer = make_tokenizer(config.tokenizer)
-    params = {**profile.params_for(config.model), **dict(config.params)}
+    params = {**profile.params_for(config.model, config.dataset), **dict(config.params)}
     identity = config.identity(data_checksum=spec.checksum(), model_params=params,
                                tokenizer_config=tokenizer.config())
     return spec, model_spec, profile, tokenizer, params, identity

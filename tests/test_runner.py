@@ -35,6 +35,23 @@ def test_identity_changes_with_seed_params_and_data(tiny_home):
     assert result_path(make_config("r8", "nb", profile="quick", seed=0), results_home()) != a
 
 
+def test_profile_params_per_dataset_override_per_model(tiny_home, monkeypatch):
+    from dataclasses import replace
+
+    from bench import profiles
+    from bench.runner import _resolve
+
+    quick = profiles.PROFILES["quick"]
+    tuned = replace(quick, dataset_params={"r8": {"lstm": {"units": 7}}})
+    monkeypatch.setitem(profiles.PROFILES, "quick", tuned)
+    assert tuned.params_for("lstm", "r8")["units"] == 7
+    assert tuned.params_for("lstm", "imdb") == tuned.params_for("lstm") == quick.params_for("lstm")
+    *_, params, _ = _resolve(make_config("r8", "lstm", profile="quick"))
+    assert params["units"] == 7 and params["epochs"] == quick.params_for("lstm")["epochs"]
+    *_, params, _ = _resolve(make_config("r8", "lstm", profile="quick", params={"units": 9}))
+    assert params["units"] == 9  # --param still wins
+
+
 def test_lstm_run_on_tiny_data(tiny_home):
     config = make_config("r8", "lstm", profile="quick", params={"epochs": 2, "verbose": False})
     result = run(config, quiet=True)
