@@ -97,6 +97,12 @@ def predict_in_length_order(model, seqs: list[np.ndarray], batch_size: int) -> n
     return result
 
 
+def stream_window_count(seqs: list[np.ndarray], *, rows: int, seq_len: int) -> int:
+    """How many batches :func:`stream_windows` makes of ``seqs``, without building them."""
+    n_inputs = max(sum(len(s) for s in seqs) - 1, 0)
+    return -(-n_inputs // (rows * seq_len))
+
+
 def stream_windows(seqs: list[np.ndarray], *, rows: int, seq_len: int, eos_id: int,
                    rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(inputs, targets, weights)``, each ``(n_batches, rows, seq_len)``: the sentences
@@ -111,8 +117,7 @@ def stream_windows(seqs: list[np.ndarray], *, rows: int, seq_len: int, eos_id: i
     ids = np.concatenate([seqs[i] for i in order]) if len(seqs) else np.zeros(1, np.int32)
     x, y = ids[:-1], ids[1:]
     w = (x != eos_id).astype(np.float32)  # an input </s> is followed by <s>, which is never scored
-    per_row = -(-len(x) // (rows * seq_len)) * seq_len
-    size = rows * per_row
+    size = rows * seq_len * stream_window_count(seqs, rows=rows, seq_len=seq_len)
 
     def lay_out(a):
         a = np.pad(a, (0, size - len(a)))

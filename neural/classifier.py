@@ -13,6 +13,7 @@ import importlib
 import inspect
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -124,8 +125,6 @@ class KerasTextClassifier:
     def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
         """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training
         split (``neural.pretrained``); the seconds it takes count in the fit time."""
-        import time
-
         self.pretrain_seconds_, self.pretrain_coverage_ = 0.0, None
         if not self.pretrained:
             return

@@ -28,7 +28,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from neural.batching import stream_windows
+from neural.batching import stream_window_count, stream_windows
 from neural.lm_layers import CELLS, ResetAtStart, SentenceStarts, TiedEmbedding
 from neural.vocab import PAD, UNK, Vocabulary
 
@@ -146,7 +146,7 @@ class RecurrentLM:
         def batches():
             yield from zip(*stream_windows(seqs, rows=shape[0], seq_len=shape[1], eos_id=eos, rng=rng))
 
-        n_batches = len(stream_windows(seqs, rows=shape[0], seq_len=shape[1], eos_id=eos)[0])
+        n_batches = stream_window_count(seqs, rows=shape[0], seq_len=shape[1])
         spec = (tf.TensorSpec(shape, tf.int32), tf.TensorSpec(shape, tf.int32), tf.TensorSpec(shape, tf.float32))
         return to_dataset(batches, spec).apply(tf.data.experimental.assert_cardinality(n_batches))
 
