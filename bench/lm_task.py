@@ -47,6 +47,8 @@ def _grid(methods: tuple[str, ...], orders: range) -> tuple[tuple[str, int], ...
 
 
 _SMOOTHING = ("add-k", "witten-bell", "absolute", "kn")
+# the neural LMs on the large corpora: a sampled softmax (``neural.lm_training``) and wider batches
+_LARGE_CORPUS = {"sampled_softmax": 1024, "batch_size": 128, "epochs": 8}
 LM_PLANS = {
     "quick": LMPlan(ngram=_grid(("mkn",), range(1, 4)) + _grid(_SMOOTHING, range(2, 4)),
                     neural=("lstm-lm",), neural_datasets=("sms-spam",),
@@ -69,7 +71,11 @@ LM_PLANS = {
                    # 512 units and dropout 0.6/0.3, 115.7 with 512 units and dropout 0.7/0.4): the
                    # 77k-token SMS corpus wants a wider, more heavily regularised network
                    neural_overrides={"sms-spam": {"units": 512, "embed_dim": 256, "dropout": 0.7,
-                                                  "embed_dropout": 0.4}}),
+                                                  "embed_dropout": 0.4},
+                                     # 2.6M-5.9M training tokens, 28k-69k words: a full softmax trains at
+                                     # ~2,000 tokens/s here (45+ min per IMDB epoch); 1,024 sampled words
+                                     # and 128-row batches at ~20,000 (IMDB, 1,500 reviews, one run)
+                                     **{ds: _LARGE_CORPUS for ds in ("nsmc", "20newsgroups", "imdb")}}),
 }
 NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
               "gru-lm": "neural.language_models:GRULM"}

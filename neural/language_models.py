@@ -54,6 +54,8 @@ class RecurrentLM:
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
     training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
     kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it.
+    ``sampled_softmax=k`` trains the output layer against ``k`` sampled words per batch instead of
+    the whole vocabulary (:mod:`neural.lm_training`); validation and scoring stay exact.
     """
 
     cell = "lstm"
@@ -64,7 +66,7 @@ class RecurrentLM:
                  embed_dropout: float = 0.2, dropout: float = 0.5, epochs: int = 20, patience: int = 2,
                  batch_size: int = 16, seq_len: int = 32, batch_tokens: int = 8192,
                  learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
-                 validation_fraction: float = 0.05, verbose: bool = True):
+                 sampled_softmax: int | None = None, validation_fraction: float = 0.05, verbose: bool = True):
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -82,6 +84,7 @@ class RecurrentLM:
         self.learning_rate = learning_rate
         self.lr_decay = lr_decay
         self.clipnorm = clipnorm
+        self.sampled_softmax = sampled_softmax
         self.validation_fraction = validation_fraction
         self.verbose = verbose
 
@@ -112,9 +115,11 @@ class RecurrentLM:
         """Embedding -> Dropout -> recurrent layer (all steps) -> Dropout -> softmax logits.
 
         No mask: padding only ever follows a sentence's last input, and the recurrence runs left
-        to right, so it never changes a real position's output (and its targets weigh 0).
+        to right, so it never changes a real position's output (and its targets weigh 0). Also
+        keeps the part before the output layer (``hidden_``) and that layer's weights
+        (``output_weights_()``: ``(|V|, d)`` and ``(|V|,)``) for a sampled softmax.
         """
-        from keras import layers
+        from keras import layers, ops
 
         from neural.layers import token_input
 
@@ -128,11 +133,15 @@ class RecurrentLM:
         x = layers.RNN(ResetAtStart(CELLS[self.cell](self.units)), return_sequences=True, name=self.cell)(x)
         x = layers.Dropout(self.dropout)(x)
         if not self.tie_weights:
-            logits = layers.Dense(n_words, dtype="float32", name="logits")(x)
+            head = layers.Dense(n_words, dtype="float32", name="logits")
+            logits = head(x)
+            self.output_weights_ = lambda: (ops.transpose(head.kernel), head.bias)
         else:
             if self.units != self.embed_dim:
                 x = layers.Dense(self.embed_dim, name="projection")(x)
             logits = embedding(x, logits=True)
+            self.output_weights_ = lambda: (embedding.embeddings, embedding.bias)
+        self.hidden_ = keras.Model(inputs, x, name="hidden")
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
     def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
@@ -172,6 +181,7 @@ class RecurrentLM:
     def fit(self, sentences: list[list[str]]) -> "RecurrentLM":
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
+        from neural.lm_training import LMTrainer
         from neural.training import EpochTimer, adam, early_stopping, throughput
 
         keras.utils.set_random_seed(self.seed)
@@ -183,19 +193,26 @@ class RecurrentLM:
         train = [seqs[i] for i in order[n_val:]]
         val = [seqs[i] for i in order[:n_val]] or train
         self.model_, self._score_fn = self.build(), None
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True,
-                                                          reduction="mean_with_sample_weight")
-        self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), loss=loss)
+        trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
+                            unigram_counts=self._target_counts(train) if self.sampled_softmax else None)
+        # the candidate sampler has no XLA kernel
+        trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm),
+                        jit_compile=False if self.sampled_softmax else "auto")
         timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
         callbacks = [early_stopping(self.patience), timer]
         if self.lr_decay:
             callbacks.insert(0, keras.callbacks.ReduceLROnPlateau(factor=self.lr_decay, patience=0))
-        self.model_.fit(self._stream(train, rng), validation_data=self._sentences(val), epochs=self.epochs,
-                        verbose=0, shuffle=False, callbacks=callbacks)
+        trainer.fit(self._stream(train, rng), validation_data=self._sentences(val), epochs=self.epochs,
+                    verbose=0, shuffle=False, callbacks=callbacks)
         self.history_ = timer.records
         self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
         self.seconds_per_epoch_, self.train_tokens_per_s_ = throughput(self.history_, unit="tokens")
         return self
+
+    def _target_counts(self, seqs: list[np.ndarray]) -> np.ndarray:
+        """How often each vocabulary entry is a training target (the sampler's distribution)."""
+        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
+        return np.bincount(targets, minlength=len(self.vocab_))
 
     def token_scores(self, sentences: list[list[str]]):
         """Natural-log probability of every word and ``</s>``, in order, with OOV flags and each
@@ -281,7 +298,7 @@ class RecurrentLM:
         out = {k: getattr(self, k) for k in ("min_count", "max_vocab", "embed_dim", "units", "tie_weights",
                                             "embed_dropout", "dropout", "epochs", "patience", "batch_size",
                                             "seq_len", "batch_tokens", "learning_rate", "lr_decay",
-                                            "clipnorm", "validation_fraction")}
+                                            "clipnorm", "sampled_softmax", "validation_fraction")}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)

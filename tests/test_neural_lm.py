@@ -100,3 +100,22 @@ def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
     untied = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "tie_weights": False}).fit(CORPUS[:10])
     vocab, dim = len(lstm_lm.vocab_), SMALL["embed_dim"]
     assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
+
+
+@pytest.mark.parametrize("sampled, tied", [(None, True), (6, True), (6, False)])
+def test_validation_loss_is_the_exact_per_token_loss(sampled, tied):
+    """Early stopping reads the full-softmax loss per validation token, whatever trains the output
+    layer: exp(best val_loss) is the kept model's perplexity on the validation sentences."""
+    params = {**SMALL, "epochs": 6, "validation_fraction": 0.2, "sampled_softmax": sampled, "tie_weights": tied}
+    lm = LANGUAGE_MODELS["lstm-lm"](**params).fit(CORPUS)
+    order = np.random.default_rng(SMALL.get("seed", 0)).permutation(len(CORPUS))  # fit()'s split
+    val = [CORPUS[i] for i in order[: round(0.2 * len(CORPUS))]]
+    best = min(r["val_loss"] for r in lm.history_)
+    assert lm.perplexity(val).perplexity == pytest.approx(np.exp(best), rel=1e-4)
+    assert lm.params()["sampled_softmax"] == sampled
+
+
+def test_sampled_softmax_learns_the_toy_corpus():
+    lm = LANGUAGE_MODELS["lstm-lm"](**SMALL, sampled_softmax=4).fit(CORPUS)
+    assert len(lm.vocab_) > 12  # 4 sampled words per batch: far from the whole vocabulary
+    assert lm.perplexity(CORPUS[:5]).perplexity < 4.0 < len(lm.vocab_)

@@ -1,0 +1,96 @@
+"""Training a language model's softmax output layer in full or by sampling (TensorFlow backend).
+
+With a vocabulary of tens of thousands of words the output layer dominates a word-level LM's cost
+on a CPU: every training token pays ``|V| x d`` multiply-adds forwards and twice that backwards.
+A *sampled softmax* (Jean et al. 2015, "On Using Very Large Target Vocabulary for Neural Machine
+Translation"; Jozefowicz et al. 2016, "Exploring the Limits of Language Modeling") trains against
+the true word and ``num_sampled`` words drawn once per batch from the training unigram distribution
+raised to ``distortion`` (0.75, as word2vec's negative sampling), with the logits corrected by the
+log of each word's expected count, so the gradient is an unbiased-in-the-limit estimate of the full
+softmax's. Only training is approximated: validation (early stopping) and every reported
+perplexity use the full softmax, so figures stay exact and comparable with the n-gram models.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+
+class LMTrainer(keras.Model):
+    """Wraps a language model for ``fit``: ``hidden`` maps ids to the vectors the output layer
+    reads, ``output_weights()`` gives that layer as ``(weights (|V|, d), bias (|V|,))`` and ``full``
+    is the whole model (ids -> logits). Batches are ``(inputs, targets, weights)``; the loss is the
+    weighted mean negative log-likelihood per target token, sampled in training when
+    ``num_sampled`` is set and always full in validation, where it is averaged over tokens, not
+    batches (``exp(val_loss)`` is the validation perplexity).
+    """
+
+    def __init__(self, full, hidden, output_weights, *, num_sampled: int | None = None,
+                 unigram_counts: np.ndarray | None = None, distortion: float = 0.75, **kwargs):
+        super().__init__(**kwargs)
+        self.full, self.hidden, self.output_weights = full, hidden, output_weights
+        self.num_sampled = num_sampled
+        if num_sampled is not None:
+            if unigram_counts is None:
+                raise ValueError("a sampled softmax needs the training unigram counts")
+            # every class drawable (a zero count would make its log expected count -inf)
+            self._unigrams = [float(c) for c in np.maximum(np.asarray(unigram_counts, dtype=np.float64), 1.0)]
+        self.distortion = distortion
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker]
+
+    def call(self, inputs, training=False):
+        return self.full(inputs, training=training)
+
+    def _sampled_nll(self, x, y, training):
+        import tensorflow as tf
+
+        h = self.hidden(x, training=training)
+        weights, bias = self.output_weights()
+        h = tf.reshape(h, (-1, tf.shape(h)[-1]))
+        labels = tf.reshape(tf.cast(y, tf.int64), (-1, 1))
+        sampled = tf.random.fixed_unigram_candidate_sampler(
+            true_classes=labels, num_true=1, num_sampled=self.num_sampled, unique=True,
+            range_max=len(self._unigrams), distortion=self.distortion, unigrams=self._unigrams)
+        return tf.nn.sampled_softmax_loss(weights=tf.cast(weights, h.dtype), biases=tf.cast(bias, h.dtype),
+                                          labels=labels, inputs=h, num_sampled=self.num_sampled,
+                                          num_classes=len(self._unigrams), sampled_values=sampled,
+                                          remove_accidental_hits=True)
+
+    def _full_nll(self, x, y, training):
+        import tensorflow as tf
+
+        logits = self.full(x, training=training)
+        nll = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(y, tf.int32),
+                                                             logits=tf.cast(logits, tf.float32))
+        return tf.reshape(nll, (-1,))
+
+    @staticmethod
+    def _mean(nll, w):
+        import tensorflow as tf
+
+        w = tf.reshape(tf.cast(w, nll.dtype), (-1,))
+        total = tf.reduce_sum(w)
+        return tf.reduce_sum(nll * w) / tf.maximum(total, 1.0), total
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x, y, w = data
+        with tf.GradientTape() as tape:
+            nll = self._sampled_nll(x, y, True) if self.num_sampled else self._full_nll(x, y, True)
+            loss, total = self._mean(nll, w)
+        variables = self.trainable_variables
+        self.optimizer.apply(tape.gradient(loss, variables), variables)
+        self.loss_tracker.update_state(loss, sample_weight=total)
+        return {"loss": self.loss_tracker.result()}
+
+    def test_step(self, data):
+        x, y, w = data
+        loss, total = self._mean(self._full_nll(x, y, False), w)
+        self.loss_tracker.update_state(loss, sample_weight=total)
+        return {"loss": self.loss_tracker.result()}
