@@ -54,6 +54,8 @@ class RecurrentLM:
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
     training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
     kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it.
+    ``recurrent_dropout`` drops the same state units at every step of a window (Gal & Ghahramani
+    2016, as AWD-LSTM's weight drop regularises the recurrence: Merity et al. 2018).
     ``sampled_softmax=k`` trains the output layer against ``k`` sampled words per batch instead of
     the whole vocabulary (:mod:`neural.lm_training`); validation and scoring stay exact.
     """
@@ -63,8 +65,9 @@ class RecurrentLM:
 
     def __init__(self, *, seed: int = 0, min_count: int = 1, max_vocab: int | None = None,
                  vocabulary=None, embed_dim: int = 128, units: int = 256, tie_weights: bool = True,
-                 embed_dropout: float = 0.2, dropout: float = 0.5, epochs: int = 20, patience: int = 2,
-                 batch_size: int = 16, seq_len: int = 32, batch_tokens: int = 8192,
+                 embed_dropout: float = 0.2, dropout: float = 0.5, recurrent_dropout: float = 0.0,
+                 epochs: int = 20, patience: int = 2, batch_size: int = 16, seq_len: int = 32,
+                 batch_tokens: int = 8192,
                  learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, validation_fraction: float = 0.05, verbose: bool = True):
         self.seed = seed
@@ -76,6 +79,7 @@ class RecurrentLM:
         self.tie_weights = tie_weights
         self.embed_dropout = embed_dropout
         self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
         self.epochs = epochs
         self.patience = patience
         self.batch_size = batch_size
@@ -130,7 +134,8 @@ class RecurrentLM:
             embedding = layers.Embedding(n_words, self.embed_dim, name="embedding")
         x = layers.Dropout(self.embed_dropout)(embedding(inputs))
         x = layers.Concatenate()([x, SentenceStarts(self.vocab_.stoi[BOS])(inputs)])
-        x = layers.RNN(ResetAtStart(CELLS[self.cell](self.units)), return_sequences=True, name=self.cell)(x)
+        cell = ResetAtStart(CELLS[self.cell](self.units, recurrent_dropout=self.recurrent_dropout))
+        x = layers.RNN(cell, return_sequences=True, name=self.cell)(x)
         x = layers.Dropout(self.dropout)(x)
         if not self.tie_weights:
             head = layers.Dense(n_words, dtype="float32", name="logits")
@@ -296,9 +301,10 @@ class RecurrentLM:
 
     def params(self) -> dict:
         out = {k: getattr(self, k) for k in ("min_count", "max_vocab", "embed_dim", "units", "tie_weights",
-                                            "embed_dropout", "dropout", "epochs", "patience", "batch_size",
-                                            "seq_len", "batch_tokens", "learning_rate", "lr_decay",
-                                            "clipnorm", "sampled_softmax", "validation_fraction")}
+                                            "embed_dropout", "dropout", "recurrent_dropout", "epochs",
+                                            "patience", "batch_size", "seq_len", "batch_tokens",
+                                            "learning_rate", "lr_decay", "clipnorm", "sampled_softmax",
+                                            "validation_fraction")}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)

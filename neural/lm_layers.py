@@ -4,6 +4,7 @@ the softmax, and an RNN cell whose state restarts at every ``<s>`` of a token st
 from __future__ import annotations
 
 import keras
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # no public name; keras.layers.RNN checks it
 
 CELLS = {"simple-rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell, "gru": keras.layers.GRUCell}
 
@@ -52,10 +53,14 @@ class SentenceStarts(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="bench")
-class ResetAtStart(keras.layers.Layer):
+class ResetAtStart(keras.layers.Layer, DropoutRNNCell):
     """An RNN cell whose state is zeroed at each sentence start: its input's last feature is the
     :class:`SentenceStarts` flag. In a stream of sentences every sentence is then read from the
-    fresh state it is scored from, exactly as if it were alone."""
+    fresh state it is scored from, exactly as if it were alone.
+
+    ``keras.layers.RNN`` draws a cell's dropout masks once per batch (the same mask at every step:
+    Gal & Ghahramani 2016) only for cells it recognises as dropout cells, so the wrapper passes
+    those calls to the wrapped cell (its ``recurrent_dropout`` then works as in a plain LSTM)."""
 
     def __init__(self, cell, **kwargs):
         super().__init__(**kwargs)
@@ -70,6 +75,18 @@ class ResetAtStart(keras.layers.Layer):
         keep = 1.0 - inputs[:, -1:]
         states = keras.tree.map_structure(lambda s: s * keep, states)
         return self.cell(inputs[:, :-1], states, training=training)
+
+    def get_dropout_mask(self, step_input):
+        return self.cell.get_dropout_mask(step_input[..., :-1])
+
+    def get_recurrent_dropout_mask(self, state):
+        return self.cell.get_recurrent_dropout_mask(state)
+
+    def reset_dropout_mask(self):
+        self.cell.reset_dropout_mask()
+
+    def reset_recurrent_dropout_mask(self):
+        self.cell.reset_recurrent_dropout_mask()
 
     def get_config(self):
         return {**super().get_config(), "cell": keras.saving.serialize_keras_object(self.cell)}

@@ -119,3 +119,17 @@ def test_sampled_softmax_learns_the_toy_corpus():
     lm = LANGUAGE_MODELS["lstm-lm"](**SMALL, sampled_softmax=4).fit(CORPUS)
     assert len(lm.vocab_) > 12  # 4 sampled words per batch: far from the whole vocabulary
     assert lm.perplexity(CORPUS[:5]).perplexity < 4.0 < len(lm.vocab_)
+
+
+def test_recurrent_dropout_masks_are_drawn_per_batch_and_saved():
+    import keras
+
+    lm = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "recurrent_dropout": 0.5}).fit(CORPUS[:20])
+    ids = np.stack([lm._ids(["the", "cat", "sat", "on"])[:-1]] * 3)
+    rnn = keras.Model(lm.model_.inputs, lm.model_.get_layer("lstm").output)
+    a, b = np.asarray(rnn(ids, training=True)), np.asarray(rnn(ids, training=True))
+    assert not np.allclose(a, b)  # a fresh mask for every batch ...
+    assert not np.allclose(a[0], a[1])  # ... and row
+    assert np.allclose(rnn(ids, training=False), rnn(ids, training=False))
+    assert lm.model_.get_layer("lstm").cell.cell.recurrent_dropout == 0.5
+    assert np.isfinite(lm.perplexity(CORPUS[:5]).perplexity)
