@@ -247,16 +247,18 @@ class RecurrentLM:
         return self.token_scores(sentences).per_sentence()
 
     def _scorer(self):
-        """A graph function ``(inputs, targets) -> log-probability of each target`` (0 at padding)."""
+        """A graph function ``(inputs, targets) -> log-probability of each target`` (0 at padding),
+        the output layer applied to bounded blocks of positions (:func:`neural.lm_training.exact_nll`)."""
         import tensorflow as tf
 
+        from neural.lm_training import exact_nll
+
         if getattr(self, "_score_fn", None) is None:
-            model, spec = self.model_, tf.TensorSpec((None, None), tf.int32)
+            hidden, weights, spec = self.hidden_, self.output_weights_, tf.TensorSpec((None, None), tf.int32)
 
             @tf.function(input_signature=[spec, spec])
             def score(x, y):
-                logits = model(x, training=False)
-                nll = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
+                nll = tf.reshape(exact_nll(hidden(x, training=False), y, weights), tf.shape(y))
                 return -nll * tf.cast(y != 0, nll.dtype)
 
             self._score_fn = score

@@ -133,3 +133,18 @@ def test_recurrent_dropout_masks_are_drawn_per_batch_and_saved():
     assert np.allclose(rnn(ids, training=False), rnn(ids, training=False))
     assert lm.model_.get_layer("lstm").cell.cell.recurrent_dropout == 0.5
     assert np.isfinite(lm.perplexity(CORPUS[:5]).perplexity)
+
+
+def test_scoring_in_blocks_matches_the_whole_softmax(lstm_lm, monkeypatch):
+    """Long documents are scored a block of positions at a time; the blocks change nothing."""
+    import neural.lm_training as training
+
+    sentences = CORPUS[:7] + [["the", "cat"] * 40]
+    whole = lstm_lm.log_prob(sentences)  # the toy vocabulary: one block
+    monkeypatch.setattr(training, "SCORE_CHUNK_LOGITS", 3 * len(lstm_lm.vocab_))  # 3 positions a block
+    lstm_lm._score_fn = None
+    try:
+        blocked = lstm_lm.log_prob(sentences)
+    finally:
+        lstm_lm._score_fn = None
+    assert np.allclose(blocked, whole, atol=1e-4) and np.all(np.isfinite(blocked))
