@@ -117,8 +117,9 @@ def exact_nll(hidden, targets, output_weights):
     h = tf.reshape(tf.cast(hidden, tf.float32), (-1, d))
     y = tf.reshape(tf.cast(targets, tf.int32), (-1,))
     n = tf.shape(h)[0]
-    rows = max(1, SCORE_CHUNK_LOGITS // int(weights.shape[0]))
-    blocks = (n + rows - 1) // rows
+    most = max(1, SCORE_CHUNK_LOGITS // int(weights.shape[0]))
+    blocks = tf.maximum((n + most - 1) // most, 1)
+    rows = (n + blocks - 1) // blocks  # equal blocks, at most ``most`` rows each: little padding
     pad = blocks * rows - n
     h = tf.reshape(tf.pad(h, [[0, pad], [0, 0]]), (blocks, rows, d))
     y = tf.reshape(tf.pad(y, [[0, pad]]), (blocks, rows))
