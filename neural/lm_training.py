@@ -65,10 +65,7 @@ class LMTrainer(keras.Model):
         if training:  # training batches are small and fixed-size: the whole model at once
             import tensorflow as tf
 
-            logits = self.full(x, training=True)
-            nll = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(y, tf.int32),
-                                                                 logits=tf.cast(logits, tf.float32))
-            return tf.reshape(nll, (-1,))
+            return tf.reshape(_softmax_nll(self.full(x, training=True), y), (-1,))
         return exact_nll(self.hidden(x, training=False), y, self.output_weights)
 
     @staticmethod
@@ -126,8 +123,15 @@ def exact_nll(hidden, targets, output_weights):
 
     def block(args):
         hb, yb = args
-        logits = tf.matmul(hb, weights, transpose_b=True) + bias
-        return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits)
+        return _softmax_nll(tf.matmul(hb, weights, transpose_b=True) + bias, yb)
 
     nll = tf.map_fn(block, (h, y), fn_output_signature=tf.float32, parallel_iterations=1)
     return tf.reshape(nll, (-1,))[:n]
+
+
+def _softmax_nll(logits, targets):
+    """``-log softmax(logits)[target]`` at every position, in float32."""
+    import tensorflow as tf
+
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(targets, tf.int32),
+                                                          logits=tf.cast(logits, tf.float32))
