@@ -6,7 +6,8 @@ over the vocabulary, the softmax weights tied to the input embedding (Press & Wo
 al. 2017: fewer parameters and better perplexity on small corpora). Training reads the training
 sentences as one shuffled token stream cut into windows (truncated back-propagation, as in
 Zaremba et al. 2014 and Merity et al. 2018): no padding, fixed-shape batches, and the recurrent
-state zeroed at each ``<s>``. Scoring reads each sentence alone from a fresh state, as the n-gram
+state zeroed at each ``<s>`` (optionally carried across windows otherwise). Scoring reads each
+sentence alone from a fresh state, as the n-gram
 models do, so a sentence's probability never depends on the text around it.
 
 Same interface and conventions as the n-gram models (``baselines.ngram``, KenLM's conventions), so
@@ -48,7 +49,11 @@ class RecurrentLM:
     training sentences (:func:`stream_windows`). The state is zeroed at every ``<s>``
     (:class:`ResetAtStart`), so training reads each sentence as scoring does, and at the start of
     every window, so a sentence split by a window boundary loses its earlier words as context there
-    (training only). Small batches: on a small corpus the number of updates, not the throughput,
+    (training only) and no sentence is trained on more than ``seq_len`` words of context. With
+    ``carry_state`` a window starts from the state the previous window of its row ended in (each
+    row is a contiguous stretch of the stream), as in Zaremba et al. (2014) and Merity et al. (2018):
+    gradients stop at window boundaries but the context does not, so the model learns to read long
+    documents as it is scored on them. Small batches: on a small corpus the number of updates, not the throughput,
     limits learning, and on a CPU 16 rows train about as many tokens per second as 32.
     ``tie_weights`` shares the embedding with the softmax (a linear projection maps ``units`` to
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
@@ -69,7 +74,8 @@ class RecurrentLM:
                  epochs: int = 20, patience: int = 2, batch_size: int = 16, seq_len: int = 32,
                  batch_tokens: int = 8192,
                  learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
-                 sampled_softmax: int | None = None, validation_fraction: float = 0.05, verbose: bool = True):
+                 sampled_softmax: int | None = None, carry_state: bool = False,
+                 validation_fraction: float = 0.05, verbose: bool = True):
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -89,6 +95,7 @@ class RecurrentLM:
         self.lr_decay = lr_decay
         self.clipnorm = clipnorm
         self.sampled_softmax = sampled_softmax
+        self.carry_state = carry_state
         self.validation_fraction = validation_fraction
         self.verbose = verbose
 
@@ -135,18 +142,30 @@ class RecurrentLM:
         x = layers.Dropout(self.embed_dropout)(embedding(inputs))
         x = layers.Concatenate()([x, SentenceStarts(self.vocab_.stoi[BOS])(inputs)])
         cell = ResetAtStart(CELLS[self.cell](self.units, recurrent_dropout=self.recurrent_dropout))
-        x = layers.RNN(cell, return_sequences=True, name=self.cell)(x)
-        x = layers.Dropout(self.dropout)(x)
+        rnn = layers.RNN(cell, return_sequences=True, return_state=True, name=self.cell)
+        dropout = layers.Dropout(self.dropout)
+        projection = None
+        if self.tie_weights and self.units != self.embed_dim:
+            projection = layers.Dense(self.embed_dim, name="projection")
+
+        def on_top(h):  # recurrent outputs -> the vectors the output layer reads
+            h = dropout(h)
+            return projection(h) if projection is not None else h
+
+        h = on_top(rnn(x)[0])
         if not self.tie_weights:
             head = layers.Dense(n_words, dtype="float32", name="logits")
-            logits = head(x)
+            logits = head(h)
             self.output_weights_ = lambda: (ops.transpose(head.kernel), head.bias)
         else:
-            if self.units != self.embed_dim:
-                x = layers.Dense(self.embed_dim, name="projection")(x)
-            logits = embedding(x, logits=True)
+            logits = embedding(h, logits=True)
             self.output_weights_ = lambda: (embedding.embeddings, embedding.bias)
-        self.hidden_ = keras.Model(inputs, x, name="hidden")
+        self.hidden_ = keras.Model(inputs, h, name="hidden")
+        # the same layers from a given initial state, returning the final one (carried across windows)
+        sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+        states = [layers.Input((size,), name=f"state_{i}") for i, size in enumerate(sizes)]
+        seq, *final = rnn(x, initial_state=states)
+        self.stateful_hidden_ = keras.Model([inputs, *states], [on_top(seq), *final], name="stateful_hidden")
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
     def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
@@ -199,12 +218,16 @@ class RecurrentLM:
         val = [seqs[i] for i in order[:n_val]] or train
         self.model_, self._score_fn = self.build(), None
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
-                            unigram_counts=self._target_counts(train) if self.sampled_softmax else None)
+                            unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
+                            stateful_hidden=self.stateful_hidden_ if self.carry_state else None,
+                            batch_size=self.batch_size)
         # the candidate sampler has no XLA kernel
         trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm),
                         jit_compile=False if self.sampled_softmax else "auto")
         timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
         callbacks = [early_stopping(self.patience), timer]
+        if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
+            callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
         if self.lr_decay:
             callbacks.insert(0, keras.callbacks.ReduceLROnPlateau(factor=self.lr_decay, patience=0))
         trainer.fit(self._stream(train, rng), validation_data=self._sentences(val), epochs=self.epochs,
@@ -306,7 +329,7 @@ class RecurrentLM:
                                             "embed_dropout", "dropout", "recurrent_dropout", "epochs",
                                             "patience", "batch_size", "seq_len", "batch_tokens",
                                             "learning_rate", "lr_decay", "clipnorm", "sampled_softmax",
-                                            "validation_fraction")}
+                                            "carry_state", "validation_fraction")}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)

@@ -24,12 +24,25 @@ class LMTrainer(keras.Model):
     weighted mean negative log-likelihood per target token, sampled in training when
     ``num_sampled`` is set and always full in validation, where it is averaged over tokens, not
     batches (``exp(val_loss)`` is the validation perplexity).
+
+    ``stateful_hidden`` (``[ids, *initial states] -> [vectors, *final states]``, the same layers as
+    ``hidden``) makes training carry the recurrent state from one batch to the next: row ``i`` of a
+    batch continues row ``i`` of the batch before, so each row starts from the state the previous
+    one ended in (no gradient flows back across batches). :meth:`reset_states` zeroes it.
     """
 
     def __init__(self, full, hidden, output_weights, *, num_sampled: int | None = None,
-                 unigram_counts: np.ndarray | None = None, distortion: float = 0.75, **kwargs):
+                 unigram_counts: np.ndarray | None = None, distortion: float = 0.75, stateful_hidden=None,
+                 batch_size: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.full, self.hidden, self.output_weights = full, hidden, output_weights
+        self.stateful_hidden, self.carried = stateful_hidden, []
+        if stateful_hidden is not None:
+            if batch_size is None:
+                raise ValueError("carrying the state across batches needs their (fixed) batch size")
+            self.carried = [self.add_weight(shape=(batch_size, int(t.shape[-1])), initializer="zeros",
+                                            trainable=False, name=f"carried_state_{i}")
+                            for i, t in enumerate(stateful_hidden.outputs[1:])]
         self.num_sampled = num_sampled
         if num_sampled is not None:
             if unigram_counts is None:
@@ -46,10 +59,27 @@ class LMTrainer(keras.Model):
     def call(self, inputs, training=False):
         return self.full(inputs, training=training)
 
+    def reset_states(self) -> None:
+        """Zero the state carried across training batches."""
+        for v in self.carried:
+            v.assign(np.zeros(v.shape, dtype=v.dtype))
+
+    def _hidden(self, x, training):
+        """The output layer's input for ``x``; in training with carried states, from those states,
+        which then become the final ones."""
+        if not (training and self.carried):
+            return self.hidden(x, training=training)
+        import tensorflow as tf
+
+        h, *final = self.stateful_hidden([tf.convert_to_tensor(t) for t in (x, *self.carried)], training=True)
+        for v, s in zip(self.carried, final):
+            v.assign(tf.stop_gradient(s))
+        return h
+
     def _sampled_nll(self, x, y, training):
         import tensorflow as tf
 
-        h = self.hidden(x, training=training)
+        h = self._hidden(x, training)
         weights, bias = self.output_weights()
         h = tf.reshape(h, (-1, tf.shape(h)[-1]))
         labels = tf.reshape(tf.cast(y, tf.int64), (-1, 1))
@@ -65,7 +95,13 @@ class LMTrainer(keras.Model):
         if training:  # training batches are small and fixed-size: the whole model at once
             import tensorflow as tf
 
-            return tf.reshape(_softmax_nll(self.full(x, training=True), y), (-1,))
+            if self.carried:
+                weights, bias = self.output_weights()
+                h = self._hidden(x, True)
+                logits = tf.matmul(h, tf.cast(weights, h.dtype), transpose_b=True) + tf.cast(bias, h.dtype)
+            else:
+                logits = self.full(x, training=True)
+            return tf.reshape(_softmax_nll(logits, y), (-1,))
         return exact_nll(self.hidden(x, training=False), y, self.output_weights)
 
     @staticmethod

@@ -102,11 +102,13 @@ def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
     assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
 
 
-@pytest.mark.parametrize("sampled, tied", [(None, True), (6, True), (6, False)])
-def test_validation_loss_is_the_exact_per_token_loss(sampled, tied):
+@pytest.mark.parametrize("sampled, tied, carry", [(None, True, False), (6, True, False), (6, False, False),
+                                                   (None, False, True), (6, True, True)])
+def test_validation_loss_is_the_exact_per_token_loss(sampled, tied, carry):
     """Early stopping reads the full-softmax loss per validation token, whatever trains the output
     layer: exp(best val_loss) is the kept model's perplexity on the validation sentences."""
-    params = {**SMALL, "epochs": 6, "validation_fraction": 0.2, "sampled_softmax": sampled, "tie_weights": tied}
+    params = {**SMALL, "epochs": 6, "validation_fraction": 0.2, "sampled_softmax": sampled, "tie_weights": tied,
+              "carry_state": carry}
     lm = LANGUAGE_MODELS["lstm-lm"](**params).fit(CORPUS)
     order = np.random.default_rng(SMALL.get("seed", 0)).permutation(len(CORPUS))  # fit()'s split
     val = [CORPUS[i] for i in order[: round(0.2 * len(CORPUS))]]
@@ -115,10 +117,32 @@ def test_validation_loss_is_the_exact_per_token_loss(sampled, tied):
     assert lm.params()["sampled_softmax"] == sampled
 
 
-def test_sampled_softmax_learns_the_toy_corpus():
-    lm = LANGUAGE_MODELS["lstm-lm"](**SMALL, sampled_softmax=4).fit(CORPUS)
+@pytest.mark.parametrize("carry", [False, True])
+def test_sampled_softmax_learns_the_toy_corpus(carry):
+    lm = LANGUAGE_MODELS["lstm-lm"](**SMALL, sampled_softmax=4, carry_state=carry).fit(CORPUS)
     assert len(lm.vocab_) > 12  # 4 sampled words per batch: far from the whole vocabulary
     assert lm.perplexity(CORPUS[:5]).perplexity < 4.0 < len(lm.vocab_)
+
+
+@pytest.mark.parametrize("name", ["lstm-lm", "gru-lm"])
+def test_carried_state_continues_each_row_across_batches(name):
+    """With ``carry_state`` training reads a row's windows as one sequence: two consecutive
+    windows give the vectors that the whole row gives read at once, until the trainer resets."""
+    from neural.lm_training import LMTrainer
+
+    params = {**SMALL, "epochs": 1, "dropout": 0.0, "embed_dropout": 0.0, "carry_state": True}
+    lm = LANGUAGE_MODELS[name](**params).fit(CORPUS[:20])
+    ids = np.stack([np.concatenate([lm._ids(CORPUS[i])[:-1] for i in row]) for row in ([0, 1, 2], [1, 0, 2])])
+    ids[:, 0] = ids[:, 1]  # no <s> at the start: the state at the window boundary matters
+    whole = np.asarray(lm.hidden_(ids, training=False))
+    trainer = LMTrainer(lm.model_, lm.hidden_, lm.output_weights_, stateful_hidden=lm.stateful_hidden_,
+                        batch_size=2)
+    cut = 5  # inside the first sentence
+    first, second = (np.asarray(trainer._hidden(part, True)) for part in (ids[:, :cut], ids[:, cut:]))
+    assert np.allclose(np.concatenate([first, second], axis=1), whole, atol=1e-5)
+    trainer.reset_states()
+    assert not np.allclose(np.asarray(trainer._hidden(ids[:, cut:], True)), whole[:, cut:], atol=1e-3)
+    assert lm.params()["carry_state"] is True
 
 
 def test_recurrent_dropout_masks_are_drawn_per_batch_and_saved():
@@ -126,7 +150,7 @@ def test_recurrent_dropout_masks_are_drawn_per_batch_and_saved():
 
     lm = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "recurrent_dropout": 0.5}).fit(CORPUS[:20])
     ids = np.stack([lm._ids(["the", "cat", "sat", "on"])[:-1]] * 3)
-    rnn = keras.Model(lm.model_.inputs, lm.model_.get_layer("lstm").output)
+    rnn = keras.Model(lm.model_.inputs, lm.model_.get_layer("lstm").output[0])
     a, b = np.asarray(rnn(ids, training=True)), np.asarray(rnn(ids, training=True))
     assert not np.allclose(a, b)  # a fresh mask for every batch ...
     assert not np.allclose(a[0], a[1])  # ... and row
