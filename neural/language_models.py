@@ -7,8 +7,8 @@ al. 2017: fewer parameters and better perplexity on small corpora). Training rea
 sentences as one shuffled token stream cut into windows (truncated back-propagation, as in
 Zaremba et al. 2014 and Merity et al. 2018): no padding, fixed-shape batches, and the recurrent
 state zeroed at each ``<s>`` (optionally carried across windows otherwise). Scoring reads each
-sentence alone from a fresh state, as the n-gram
-models do, so a sentence's probability never depends on the text around it.
+sentence alone from a fresh state, as the n-gram models do, so a sentence's probability never
+depends on the text around it.
 
 Same interface and conventions as the n-gram models (``baselines.ngram``, KenLM's conventions), so
 perplexities compare on the same tokens:
@@ -53,8 +53,8 @@ class RecurrentLM:
     ``carry_state`` a window starts from the state the previous window of its row ended in (each
     row is a contiguous stretch of the stream), as in Zaremba et al. (2014) and Merity et al. (2018):
     gradients stop at window boundaries but the context does not, so the model learns to read long
-    documents as it is scored on them. Small batches: on a small corpus the number of updates, not the throughput,
-    limits learning, and on a CPU 16 rows train about as many tokens per second as 32.
+    documents as it is scored on them. Small batches: on a small corpus the number of updates, not
+    the throughput, limits learning, and on a CPU 16 rows train about as many tokens per second as 32.
     ``tie_weights`` shares the embedding with the softmax (a linear projection maps ``units`` to
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
     training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
