@@ -70,11 +70,8 @@ LM_PLANS = {
                    # the plan's settings, 139.6 with 128 units, 148.2 with dropout 0.3/0.1, 123.2 with
                    # 512 units and dropout 0.6/0.3, 115.7 with 512 units and dropout 0.7/0.4): the
                    # 77k-token SMS corpus wants a wider, more heavily regularised network
-                   # recurrent dropout 0.3 on top: validation loss 4.92 against 5.03 at epoch 6 (a run
-                   # stopped there), so up to 30 epochs for the slower start
                    neural_overrides={"sms-spam": {"units": 512, "embed_dim": 256, "dropout": 0.7,
-                                                  "embed_dropout": 0.4, "recurrent_dropout": 0.3,
-                                                  "epochs": 30},
+                                                  "embed_dropout": 0.4},
                                      # 2.6M-5.9M training tokens, 28k-69k words: a full softmax trains at
                                      # ~2,000 tokens/s here (45+ min per IMDB epoch); 1,024 sampled words
                                      # and 128-row batches at ~20,000 (IMDB, 1,500 reviews, one run)
