@@ -128,7 +128,8 @@ class RecurrentLM:
         No mask: padding only ever follows a sentence's last input, and the recurrence runs left
         to right, so it never changes a real position's output (and its targets weigh 0). Also
         keeps the part before the output layer (``hidden_``) and that layer's weights
-        (``output_weights_()``: ``(|V|, d)`` and ``(|V|,)``) for a sampled softmax.
+        (``output_weights_()``: ``(|V|, d)`` and ``(|V|,)``) for training and blocked scoring, and
+        with ``carry_state`` that part from a given recurrent state (``stateful_hidden_``).
         """
         from keras import layers, ops
 
@@ -161,11 +162,12 @@ class RecurrentLM:
             logits = embedding(h, logits=True)
             self.output_weights_ = lambda: (embedding.embeddings, embedding.bias)
         self.hidden_ = keras.Model(inputs, h, name="hidden")
-        # the same layers from a given initial state, returning the final one (carried across windows)
-        sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
-        states = [layers.Input((size,), name=f"state_{i}") for i, size in enumerate(sizes)]
-        seq, *final = rnn(x, initial_state=states)
-        self.stateful_hidden_ = keras.Model([inputs, *states], [on_top(seq), *final], name="stateful_hidden")
+        self.stateful_hidden_ = None
+        if self.carry_state:  # the same layers from a given state, returning the final one
+            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            states = [layers.Input((size,), name=f"state_{i}") for i, size in enumerate(sizes)]
+            seq, *final = rnn(x, initial_state=states)
+            self.stateful_hidden_ = keras.Model([inputs, *states], [on_top(seq), *final], name="stateful_hidden")
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
     def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
@@ -219,7 +221,7 @@ class RecurrentLM:
         self.model_, self._score_fn = self.build(), None
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
                             unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
-                            stateful_hidden=self.stateful_hidden_ if self.carry_state else None,
+                            stateful_hidden=self.stateful_hidden_,
                             batch_size=self.batch_size)
         # the candidate sampler has no XLA kernel
         trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm),

@@ -92,16 +92,10 @@ class LMTrainer(keras.Model):
                                           remove_accidental_hits=True)
 
     def _full_nll(self, x, y, training):
-        if training:  # training batches are small and fixed-size: the whole model at once
+        if training:  # training batches are small and fixed-size: all their logits at once
             import tensorflow as tf
 
-            if self.carried:
-                weights, bias = self.output_weights()
-                h = self._hidden(x, True)
-                logits = tf.matmul(h, tf.cast(weights, h.dtype), transpose_b=True) + tf.cast(bias, h.dtype)
-            else:
-                logits = self.full(x, training=True)
-            return tf.reshape(_softmax_nll(logits, y), (-1,))
+            return tf.reshape(_softmax_nll(_logits(self._hidden(x, True), *self.output_weights()), y), (-1,))
         return exact_nll(self.hidden(x, training=False), y, self.output_weights)
 
     @staticmethod
@@ -159,10 +153,17 @@ def exact_nll(hidden, targets, output_weights):
 
     def block(args):
         hb, yb = args
-        return _softmax_nll(tf.matmul(hb, weights, transpose_b=True) + bias, yb)
+        return _softmax_nll(_logits(hb, weights, bias), yb)
 
     nll = tf.map_fn(block, (h, y), fn_output_signature=tf.float32, parallel_iterations=1)
     return tf.reshape(nll, (-1,))[:n]
+
+
+def _logits(hidden, weights, bias):
+    """The output layer: ``hidden @ weights^T + bias`` in ``hidden``'s dtype."""
+    import tensorflow as tf
+
+    return tf.matmul(hidden, tf.cast(weights, hidden.dtype), transpose_b=True) + tf.cast(bias, hidden.dtype)
 
 
 def _softmax_nll(logits, targets):
