@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from bench import sysinfo
 from bench.datasets import get_dataset
 from bench.errors import unknown_name
@@ -153,7 +155,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     count_s = time.perf_counter() - t0
     print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
           f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
-    written = []
+    written, matches = [], {}
     for model, smoothing, order, identity in todo:
         t0 = time.perf_counter()
         if smoothing:
@@ -161,6 +163,10 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             fit_s, family, extra = time.perf_counter() - t0 + count_s, "classic", {"count_seconds": count_s}
             if not lm.normalised:
                 continue  # stupid backoff ranks; it has no perplexity
+            if order not in matches:  # the same for every smoothing of an order
+                lengths = lm.match_lengths(test)
+                matches[order] = (np.bincount(lengths, minlength=order + 1)[1:] / len(lengths)).tolist()
+            extra["match_length_shares"] = matches[order]
         else:
             lm = _neural_lm(model, seed, vocab, plan.neural_params_for(dataset)).fit(train)
             fit_s, family = time.perf_counter() - t0, "neural"

@@ -11,7 +11,9 @@ The report expects one JSON file per language-model run, in ``<results>/runs/`` 
      "smoothing": "mkn",              # mle, add-k, witten-bell, absolute, kn, mkn; null for neural
      "perplexity": 182.4,             # OOVs included, </s> scored (KenLM's convention)
      "perplexity_excl_oov": 160.1, "oov": 1234, "tokens": 250000,
-     "fit_seconds": 3.9, "tokenizer": {"name": "english"}}
+     "fit_seconds": 3.9, "tokenizer": {"name": "english"},
+     "match_length_shares": [0.1, 0.4, 0.5]}   # n-gram runs: share of test tokens whose longest
+                                               # n-gram seen in training has length 1, 2, .., order
 
 Stupid backoff gives scores, not probabilities: its runs carry ``"perplexity": null`` and are
 left out. Until such files exist the report says so instead of drawing the plot.
@@ -25,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
-           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer"]
+           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -40,13 +42,17 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             if not isinstance(doc, dict) or doc.get("task") != "lm" or doc.get("perplexity") is None:
                 continue
             row = {k: doc.get(k) for k in COLUMNS}
+            shares = doc.get("match_length_shares")
+            # the test tokens whose whole n-gram (of the model's order) occurs in training
+            row["seen_ngram_share"] = shares[-1] if isinstance(shares, list) and shares else None
             tok = row["tokenizer"]
             row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
             row["family"] = row["family"] or ("classic" if row["order"] is not None else "neural")
             row["profile"] = row["profile"] or "default"
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["perplexity"] = pd.to_numeric(frame["perplexity"], errors="coerce")
+    for column in ("perplexity", "seen_ngram_share"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
 
 
@@ -79,5 +85,6 @@ def lm_summary(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["dataset", "model", "family", "order", "smoothing", "tokenizer"]
     return (frame.groupby(keys, dropna=False)
             .agg(perplexity=("perplexity", "mean"), fit_seconds=("fit_seconds", "mean"),
-                 oov=("oov", "first"), tokens=("tokens", "first"), seeds=("seed", "count"))
+                 oov=("oov", "first"), tokens=("tokens", "first"), seeds=("seed", "count"),
+                 seen_ngram_share=("seen_ngram_share", "first"))
             .reset_index().sort_values(["dataset", "perplexity"]).reset_index(drop=True))

@@ -64,6 +64,8 @@ def write_lm_result(results_dir: Path, dataset: str, model: str, order: int | No
            "family": "classic" if order else "neural", "order": order, "smoothing": smoothing,
            "perplexity": perplexity, "perplexity_excl_oov": perplexity, "oov": 10, "tokens": 1000,
            "fit_seconds": 1.5, "tokenizer": {"name": "english"}}
+    if order and perplexity:  # the share of test tokens whose trigram was seen: 0.125 at order 3
+        doc["match_length_shares"] = [1 - 0.125 * (order - 1)] + [0.125] * (order - 1)
     path = results_dir / "runs" / f"lm__{dataset}__{model}__{order}__{smoothing}.json"
     write_json_atomic(path, doc)
     return path

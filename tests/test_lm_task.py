@@ -25,6 +25,10 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     assert neural and neural[0]["order"] is None and neural[0]["history"]
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
+    shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}
+    assert all(len(s) == order and math.isclose(sum(s), 1.0) for (_, order), s in shares.items())
+    assert shares[("mkn", 3)] == shares[("kn", 3)]  # a property of the order, not of the smoothing
+    assert shares[("mkn", 3)][2] <= sum(shares[("mkn", 2)][1:])  # a seen trigram ends in a seen bigram
 
 
 def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):

@@ -184,6 +184,14 @@ def test_log_prob_perplexity_and_oov_bookkeeping():
     assert ppl.perplexity_excl_oov == pytest.approx(math.exp(-scores.log_probs[~scores.oov].sum() / 7))
 
 
+def test_match_lengths_by_hand():
+    # "a b c": <s>a (the longest a first word can have), then <s>ab, abc, bc</s> all in TOY; "c b a":
+    # <s>c, the bigram cb never seen, ba but not cba, ba</s> (from "b a")
+    model = make_lm("mkn", order=3).fit(TOY)
+    assert model.match_lengths([["a", "b", "c"], ["c", "b", "a"]]).tolist() == [2, 3, 3, 3, 2, 1, 2, 3]
+    assert make_lm("mkn", order=2).fit(TOY).match_lengths([["a", "b", "c"]]).tolist() == [2, 2, 2, 2]
+
+
 def test_sampling_is_reproducible_and_uses_the_vocabulary():
     model = make_lm("kn", order=3).fit(TOY)
     a, b = model.sample(5, seed=3), model.sample(5, seed=3)

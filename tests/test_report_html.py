@@ -32,6 +32,7 @@ def test_sections_present(rendered_grid):
                    "test_lstm_latency[1]", "test cpu"):
         assert needle in html, needle
     assert "stupid-backoff" not in html
+    assert "n-gram seen in train" in html and ">0.125</td>" in html
     assert "python -m bench sweep</code> adds accuracy" not in html  # the curves are there
     imgs = re.findall(r'<img src="([^"]+)"', html)
     # per imdb: time, curves, confusion, efficiency, scaling; r8: 3; nsmc: 2 + analyzers; LM: 1

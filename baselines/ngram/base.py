@@ -124,6 +124,19 @@ class NgramLM:
         first = np.searchsorted(targets, stream.starts)
         return TokenScores(scores[targets], ids[targets] == UNK, first)
 
+    def match_lengths(self, sentences: list[list[str]]) -> np.ndarray:
+        """For every scored token, the length of the longest n-gram ending in it (the token and the
+        words just before it, ``<s>`` included, at most ``order``) that training contained: 1 when
+        even the bigram is new (KenLM's ``ngram_length``; a high share at the top order means the
+        test text repeats training text word for word, which only an n-gram model reads back)."""
+        self._check_fitted()
+        stream = self.vocab_.encode(sentences)
+        look = self._lookups(stream.ids, np.ones(len(stream.ids), dtype=np.int64))
+        length = np.ones(len(stream.ids), dtype=np.int64)
+        for n, (where, hit) in enumerate(zip(look.queried, look.hits), start=2):
+            length[where[hit >= 0]] = n  # hits are nested: a higher order only overwrites
+        return length[stream.targets()]
+
     def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
         """Natural-log probability of each sentence, ``</s>`` included (a score for stupid backoff)."""
         return self.token_scores(sentences).per_sentence()
