@@ -61,6 +61,8 @@ class RecurrentLM:
     kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it.
     ``recurrent_dropout`` drops the same state units at every step of a window (Gal & Ghahramani
     2016, as AWD-LSTM's weight drop regularises the recurrence: Merity et al. 2018).
+    ``ema_momentum`` validates, early-stops and keeps an exponential moving average of the weights
+    (Polyak averaging, as AWD-LSTM's averaged SGD: :class:`neural.training.ValidateAveragedWeights`).
     ``sampled_softmax=k`` trains the output layer against ``k`` sampled words per batch instead of
     the whole vocabulary (:mod:`neural.lm_training`); validation and scoring stay exact.
     """
@@ -75,7 +77,7 @@ class RecurrentLM:
                  batch_tokens: int = 8192,
                  learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, carry_state: bool = False,
-                 validation_fraction: float = 0.05, verbose: bool = True):
+                 ema_momentum: float | None = None, validation_fraction: float = 0.05, verbose: bool = True):
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -96,6 +98,7 @@ class RecurrentLM:
         self.clipnorm = clipnorm
         self.sampled_softmax = sampled_softmax
         self.carry_state = carry_state
+        self.ema_momentum = ema_momentum
         self.validation_fraction = validation_fraction
         self.verbose = verbose
 
@@ -208,7 +211,7 @@ class RecurrentLM:
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
         from neural.lm_training import LMTrainer
-        from neural.training import EpochTimer, adam, early_stopping, throughput
+        from neural.training import EpochTimer, ValidateAveragedWeights, adam, early_stopping, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
@@ -224,10 +227,12 @@ class RecurrentLM:
                             stateful_hidden=self.stateful_hidden_,
                             batch_size=self.batch_size)
         # the candidate sampler has no XLA kernel
-        trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm),
+        trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm, self.ema_momentum),
                         jit_compile=False if self.sampled_softmax else "auto")
         timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
         callbacks = [early_stopping(self.patience), timer]
+        if self.ema_momentum is not None:  # first: the averages are in the model before the others look
+            callbacks.insert(0, ValidateAveragedWeights())
         if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
             callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
         if self.lr_decay:
@@ -331,7 +336,7 @@ class RecurrentLM:
                                             "embed_dropout", "dropout", "recurrent_dropout", "epochs",
                                             "patience", "batch_size", "seq_len", "batch_tokens",
                                             "learning_rate", "lr_decay", "clipnorm", "sampled_softmax",
-                                            "carry_state", "validation_fraction")}
+                                            "carry_state", "ema_momentum", "validation_fraction")}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)

@@ -67,6 +67,41 @@ def early_stopping(patience: int) -> keras.callbacks.Callback:
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
 
 
-def adam(learning_rate: float, clipnorm: float | None) -> keras.optimizers.Optimizer:
-    """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013)."""
-    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None)
+def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
+    """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and,
+    with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
+    see :class:`ValidateAveragedWeights`)."""
+    if ema_momentum is None:
+        return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None)
+    if not 0.0 < ema_momentum < 1.0:
+        raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
+    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, use_ema=True, ema_momentum=ema_momentum)
+
+
+class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
+    """Validates, early-stops and keeps the *averaged* weights of an optimizer built with
+    ``use_ema`` (``adam(..., ema_momentum=m)``), as AWD-LSTM evaluates its averaged SGD iterate
+    (Merity et al. 2018): the averages go into the model before each validation pass and stay there
+    through the epoch's end, so the callbacks that read ``val_loss`` (early stopping, learning-rate
+    decay) judge them and :func:`early_stopping` saves them as the best weights; training resumes
+    from the raw weights at the next epoch. After ``fit`` the model holds averaged weights: the best
+    epoch's when early stopping restores them, else the last epoch's."""
+
+    def __init__(self):
+        super().__init__(swap_on_epoch=False)
+
+    def on_test_begin(self, logs=None):
+        if not self._ema_weights_in_model:
+            self._swap_variables()
+            self._ema_weights_in_model = True
+
+    def on_test_end(self, logs=None):
+        pass  # kept through on_epoch_end, for the callbacks that read val_loss
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._ema_weights_in_model:
+            self._swap_variables()
+            self._ema_weights_in_model = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass

@@ -102,19 +102,23 @@ def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
     assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
 
 
-@pytest.mark.parametrize("sampled, tied, carry", [(None, True, False), (6, True, False), (6, False, False),
-                                                   (None, False, True), (6, True, True)])
-def test_validation_loss_is_the_exact_per_token_loss(sampled, tied, carry):
+@pytest.mark.parametrize("sampled, tied, carry, ema", [(None, True, False, None), (6, True, False, None),
+                                                        (6, False, False, None), (None, False, True, None),
+                                                        (6, True, True, None), (None, True, False, 0.9),
+                                                        (6, True, True, 0.9)])
+def test_validation_loss_is_the_exact_per_token_loss(sampled, tied, carry, ema):
     """Early stopping reads the full-softmax loss per validation token, whatever trains the output
-    layer: exp(best val_loss) is the kept model's perplexity on the validation sentences."""
+    layer: exp(best val_loss) is the kept model's perplexity on the validation sentences. With
+    weight averaging the kept and validated weights are the averaged ones, not the last iterate."""
     params = {**SMALL, "epochs": 6, "validation_fraction": 0.2, "sampled_softmax": sampled, "tie_weights": tied,
-              "carry_state": carry}
+              "carry_state": carry, "ema_momentum": ema}
     lm = LANGUAGE_MODELS["lstm-lm"](**params).fit(CORPUS)
     order = np.random.default_rng(SMALL.get("seed", 0)).permutation(len(CORPUS))  # fit()'s split
     val = [CORPUS[i] for i in order[: round(0.2 * len(CORPUS))]]
     best = min(r["val_loss"] for r in lm.history_)
     assert lm.perplexity(val).perplexity == pytest.approx(np.exp(best), rel=1e-4)
     assert lm.params()["sampled_softmax"] == sampled
+    assert lm.params()["ema_momentum"] == ema
 
 
 @pytest.mark.parametrize("carry", [False, True])
@@ -172,3 +176,33 @@ def test_scoring_in_blocks_matches_the_whole_softmax(lstm_lm, monkeypatch):
     finally:
         lstm_lm._score_fn = None
     assert np.allclose(blocked, whole, atol=1e-4) and np.all(np.isfinite(blocked))
+
+
+def test_averaged_weights_are_validated_and_kept():
+    """``ValidateAveragedWeights``: validation sees the optimizer's moving average of the weights,
+    early stopping keeps it, and training goes on from the raw iterate, undisturbed."""
+    import keras
+
+    from neural.training import ValidateAveragedWeights, adam, early_stopping
+
+    rng = np.random.default_rng(0)
+    x, xv = rng.normal(size=(64, 3)), rng.normal(size=(32, 3))
+    w = np.array([[1.0], [-2.0], [0.5]])
+    y, yv = x @ w + 0.3 * rng.normal(size=(64, 1)), xv @ w
+
+    def fit(ema):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile(optimizer=adam(0.05, None, ema_momentum=ema), loss="mse")
+        callbacks = [early_stopping(8)] + ([ValidateAveragedWeights()] if ema else [])
+        history = model.fit(x, y, validation_data=(xv, yv), epochs=8, batch_size=8, verbose=0, shuffle=False,
+                            callbacks=callbacks[::-1])
+        return model, history.history
+
+    plain, plain_history = fit(None)
+    averaged, history = fit(0.9)
+    assert np.allclose(history["loss"], plain_history["loss"], rtol=1e-5)  # the same raw iterates trained
+    assert not np.allclose(history["val_loss"], plain_history["val_loss"], rtol=1e-3)  # averages validated
+    assert averaged.evaluate(xv, yv, verbose=0) == pytest.approx(min(history["val_loss"]), rel=1e-5)
+    with pytest.raises(ValueError, match="ema_momentum"):
+        adam(1e-3, None, ema_momentum=1.5)
