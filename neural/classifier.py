@@ -37,7 +37,8 @@ class KerasTextClassifier:
                  units: int = 64, dropout: float = 0.2, word_dropout: float = 0.0, epochs: int = 10, batch_size: int = 64,
                  patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
-                 pretrained: str | None = None, pretrain_epochs: int = 5, verbose: bool = True):
+                 pretrained: str | None = None, pretrain_epochs: int = 5, ema_momentum: float | None = None,
+                 verbose: bool = True):
         if pretrained not in PRETRAINED:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
         self.seed = seed
@@ -58,6 +59,7 @@ class KerasTextClassifier:
         self.validation_fraction = validation_fraction
         self.pretrained = pretrained  # "word2vec": embedding initialised from vectors of the train split
         self.pretrain_epochs = pretrain_epochs
+        self.ema_momentum = ema_momentum  # validate, early-stop and keep a moving average of the weights
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ class KerasTextClassifier:
         import keras
 
         from neural.batching import classification_dataset
-        from neural.training import EpochTimer, adam, early_stopping, throughput
+        from neural.training import EpochTimer, adam, stopping_callbacks, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
@@ -105,7 +107,8 @@ class KerasTextClassifier:
         y = labels.astype("float32" if n_classes == 2 else "int32")
         n_out = 1 if n_classes == 2 else n_classes
         self.model_ = self.build(self.arch_config(len(self.vocab_), self.max_len_, n_out))
-        self.model_.compile(optimizer=adam(self.learning_rate, self.clipnorm), metrics=["accuracy"],
+        optimizer = adam(self.learning_rate, self.clipnorm, self.ema_momentum)
+        self.model_.compile(optimizer=optimizer, metrics=["accuracy"],
                             loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
         self._pretrain_embedding(train_docs)
         x_tr = self._encode(train_docs)
@@ -115,7 +118,7 @@ class KerasTextClassifier:
                                      batch_size=4 * self.batch_size)
         timer = EpochTimer(len(tr), verbose=self.verbose)
         self.model_.fit(train, validation_data=val, epochs=self.epochs_allowed_, verbose=0, shuffle=False,
-                        callbacks=[early_stopping(self.patience), timer])
+                        callbacks=stopping_callbacks(self.patience, timer, self.ema_momentum))
         self.history_ = timer.records
         self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
         self.validation_size_ = len(va)

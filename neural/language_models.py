@@ -211,7 +211,7 @@ class RecurrentLM:
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
         from neural.lm_training import LMTrainer
-        from neural.training import EpochTimer, ValidateAveragedWeights, adam, early_stopping, throughput
+        from neural.training import EpochTimer, adam, stopping_callbacks, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
@@ -230,9 +230,7 @@ class RecurrentLM:
         trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm, self.ema_momentum),
                         jit_compile=False if self.sampled_softmax else "auto")
         timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
-        callbacks = [early_stopping(self.patience), timer]
-        if self.ema_momentum is not None:  # first: the averages are in the model before the others look
-            callbacks.insert(0, ValidateAveragedWeights())
+        callbacks = stopping_callbacks(self.patience, timer, self.ema_momentum)
         if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
             callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
         if self.lr_decay:

@@ -67,6 +67,13 @@ def early_stopping(patience: int) -> keras.callbacks.Callback:
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
 
 
+def stopping_callbacks(patience: int, timer: EpochTimer, ema_momentum: float | None) -> list:
+    """Early stopping and the epoch timer, with :class:`ValidateAveragedWeights` first when the
+    optimizer averages the weights (so the averages are in the model before the others look)."""
+    callbacks = [early_stopping(patience), timer]
+    return [ValidateAveragedWeights(), *callbacks] if ema_momentum is not None else callbacks
+
+
 def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
     """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and,
     with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;

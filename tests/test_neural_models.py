@@ -11,7 +11,8 @@ NEURAL = [name for name in MODELS if MODELS.get(name).family == "neural"]
 SMALL = {"epochs": 1, "embed_dim": 16, "units": 16, "batch_size": 32, "verbose": False}
 # non-default options exercised on the way (the defaults run on the sibling models)
 OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}, "cnn-lstm": {"word_dropout": 0.1},
-           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1}}
+           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1},
+           "gru": {"ema_momentum": 0.9}}
 
 
 def synthetic(n: int = 240, n_classes: int = 2, seed: int = 0) -> tuple[list[list[str]], np.ndarray]:
