@@ -89,6 +89,10 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     """Run one configuration end to end and (if ``results_dir``) store its result atomically."""
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     spec, model_spec, profile, tokenizer, params, identity = _resolve(config)
+    try:  # before any data is read: a misspelled or out-of-range --param fails at once
+        model = model_spec.cls()(seed=config.seed, **params)
+    except (TypeError, ValueError) as exc:
+        raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     _log(f"{config.label()}: loading data", quiet)
     data = spec.load()
     max_train = config.max_train if config.max_train is not None else profile.max_train
@@ -106,7 +110,6 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
         _log(f"{config.label()}: tokenized in {tokenize_s:.1f}s (cache "
              f"{'hit' if tok_stats['tokenize_cache_hit'] else 'miss'})", quiet)
 
-    model = model_spec.cls()(seed=config.seed, **params)
     _log(f"{config.label()}: fitting on {len(train):,} documents", quiet)
     t0 = time.perf_counter()
     with PeakWatch() as fit_memory:  # what fitting needs beyond the loaded data

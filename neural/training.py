@@ -80,8 +80,6 @@ def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | Non
     see :class:`ValidateAveragedWeights`)."""
     if ema_momentum is None:
         return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None)
-    if not 0.0 < ema_momentum < 1.0:
-        raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, use_ema=True, ema_momentum=ema_momentum)
 
 

@@ -65,6 +65,9 @@ def test_run_json_contract(tiny_home):
     (("run", "--dataset", "imdb", "--model", "lstn"), ("unknown model 'lstn'", "'lstm'")),
     (("run", "--dataset", "imdb", "--model", "nb", "--profile", "quik"), ("unknown profile", "'quick'")),
     (("run", "--dataset", "imdb", "--model", "nb", "--param", "alpha"), ("KEY=VALUE",)),
+    (("run", "--dataset", "sms-spam", "--model", "nb", "--param", "alpah=1"), ("bad parameters for nb", "alpah")),
+    (("run", "--dataset", "sms-spam", "--model", "gru", "--param", "ema_momentum=1.5"),
+     ("bad parameters for gru", "ema_momentum must be between 0 and 1")),
     (("lm", "--datasets", "sms-spam", "--profile", "quick", "--neural", "lstm"),
      ("unknown neural language model 'lstm'", "'lstm-lm'")),
 ])

@@ -205,4 +205,4 @@ def test_averaged_weights_are_validated_and_kept():
     assert not np.allclose(history["val_loss"], plain_history["val_loss"], rtol=1e-3)  # averages validated
     assert averaged.evaluate(xv, yv, verbose=0) == pytest.approx(min(history["val_loss"]), rel=1e-5)
     with pytest.raises(ValueError, match="ema_momentum"):
-        adam(1e-3, None, ema_momentum=1.5)
+        LANGUAGE_MODELS["lstm-lm"](ema_momentum=1.0)
