@@ -41,8 +41,9 @@ class KerasTextClassifier:
                  verbose: bool = True):
         if pretrained not in PRETRAINED:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
-        if ema_momentum is not None and not 0.0 < ema_momentum < 1.0:
-            raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
+        from neural.training import check_ema_momentum  # keras: loaded by every concrete model already
+
+        check_ema_momentum(ema_momentum)
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap

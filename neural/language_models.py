@@ -78,8 +78,9 @@ class RecurrentLM:
                  learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, carry_state: bool = False,
                  ema_momentum: float | None = None, validation_fraction: float = 0.05, verbose: bool = True):
-        if ema_momentum is not None and not 0.0 < ema_momentum < 1.0:
-            raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
+        from neural.training import check_ema_momentum
+
+        check_ema_momentum(ema_momentum)
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab

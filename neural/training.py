@@ -78,9 +78,16 @@ def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | Non
     """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and,
     with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
     see :class:`ValidateAveragedWeights`)."""
-    if ema_momentum is None:
-        return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None)
-    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, use_ema=True, ema_momentum=ema_momentum)
+    averaging = {} if ema_momentum is None else {"use_ema": True, "ema_momentum": check_ema_momentum(ema_momentum)}
+    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, **averaging)
+
+
+def check_ema_momentum(ema_momentum: float | None) -> float | None:
+    """``ema_momentum`` itself if it is None or strictly between 0 and 1 (a model's constructor
+    calls this, so a bad value fails before any data is read)."""
+    if ema_momentum is not None and not 0.0 < ema_momentum < 1.0:
+        raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
+    return ema_momentum
 
 
 class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
@@ -89,24 +96,20 @@ class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
     (Merity et al. 2018): the averages go into the model before each validation pass and stay there
     through the epoch's end, so the callbacks that read ``val_loss`` (early stopping, learning-rate
     decay) judge them and :func:`early_stopping` saves them as the best weights; training resumes
-    from the raw weights at the next epoch. After ``fit`` the model holds averaged weights: the best
-    epoch's when early stopping restores them, else the last epoch's."""
+    from the raw weights at the next epoch. Use it with :func:`early_stopping`, as
+    :func:`stopping_callbacks` does: at the end of ``fit`` Keras copies the optimizer's averaging
+    slots into the model (``finalize_variable_values``), and those hold the raw weights then; early
+    stopping's restore, which comes after, puts the best epoch's averages back.
+
+    The swap in before validation is the parent's ``on_test_begin``."""
 
     def __init__(self):
         super().__init__(swap_on_epoch=False)
 
-    def on_test_begin(self, logs=None):
-        if not self._ema_weights_in_model:
-            self._swap_variables()
-            self._ema_weights_in_model = True
-
     def on_test_end(self, logs=None):
-        pass  # kept through on_epoch_end, for the callbacks that read val_loss
+        pass  # the averages stay in the model through on_epoch_end, for the callbacks reading val_loss
 
     def on_epoch_begin(self, epoch, logs=None):
         if self._ema_weights_in_model:
             self._swap_variables()
             self._ema_weights_in_model = False
-
-    def on_epoch_end(self, epoch, logs=None):
-        pass
