@@ -35,14 +35,22 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _git_commit() -> str | None:
+def _git(*args: str) -> str | None:
+    """Output of ``git ARGS`` in this checkout, or None outside git (an installed wheel)."""
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        return out.stdout.strip() or None if out.returncode == 0 else None
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def code_version() -> dict:
+    """The commit the code was run from and whether tracked files differed from it (a result made
+    from edited code cannot be reproduced from the commit alone)."""
+    commit = _git("rev-parse", "HEAD") or None
+    changes = _git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {"code_commit": commit, "code_modified": None if changes is None else bool(changes)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,7 +66,7 @@ def machine() -> dict:
         "cpu_count": os.cpu_count(),
         "memory_gb": mem_gb,
         "python_executable": sys.executable,
-        "code_commit": _git_commit(),
+        **code_version(),
     }
 
 

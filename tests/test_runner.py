@@ -64,3 +64,14 @@ def test_lstm_run_on_tiny_data(tiny_home):
 def test_bad_seed_is_rejected():
     with pytest.raises(ValueError):
         make_config("imdb", "nb", seed=-1)
+
+
+@pytest.mark.parametrize("status, modified", [("", False), (" M bench/lm_task.py", True)])
+def test_results_record_whether_the_code_was_edited(monkeypatch, status, modified):
+    from bench import sysinfo
+
+    outputs = {("rev-parse", "HEAD"): "8899fb3", ("status", "--porcelain", "--untracked-files=no"): status}
+    monkeypatch.setattr(sysinfo, "_git", lambda *args: outputs[args])
+    assert sysinfo.code_version() == {"code_commit": "8899fb3", "code_modified": modified}
+    monkeypatch.setattr(sysinfo, "_git", lambda *args: None)  # not a git checkout (an installed wheel)
+    assert sysinfo.code_version() == {"code_commit": None, "code_modified": None}
