@@ -78,16 +78,15 @@ def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | Non
     """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and,
     with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
     see :class:`ValidateAveragedWeights`)."""
-    averaging = {} if ema_momentum is None else {"use_ema": True, "ema_momentum": check_ema_momentum(ema_momentum)}
+    averaging = {} if ema_momentum is None else {"use_ema": True, "ema_momentum": ema_momentum}
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, **averaging)
 
 
-def check_ema_momentum(ema_momentum: float | None) -> float | None:
-    """``ema_momentum`` itself if it is None or strictly between 0 and 1 (a model's constructor
-    calls this, so a bad value fails before any data is read)."""
+def check_ema_momentum(ema_momentum: float | None) -> None:
+    """Reject an ``ema_momentum`` that is not None or strictly between 0 and 1. The models'
+    constructors call this (not :func:`adam`), so a bad value fails before any data is read."""
     if ema_momentum is not None and not 0.0 < ema_momentum < 1.0:
         raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
-    return ema_momentum
 
 
 class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
