@@ -38,12 +38,14 @@ class KerasTextClassifier:
                  patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
                  pretrained: str | None = None, pretrain_epochs: int = 5, ema_momentum: float | None = None,
-                 verbose: bool = True):
+                 decay_epochs: int | None = None, verbose: bool = True):
         if pretrained not in PRETRAINED:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
         from neural.training import check_ema_momentum  # keras: loaded by every concrete model already
 
         check_ema_momentum(ema_momentum)
+        if decay_epochs is not None and decay_epochs < 1:
+            raise ValueError(f"decay_epochs must be at least 1, got {decay_epochs}")
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap
@@ -63,6 +65,7 @@ class KerasTextClassifier:
         self.pretrained = pretrained  # "word2vec": embedding initialised from vectors of the train split
         self.pretrain_epochs = pretrain_epochs
         self.ema_momentum = ema_momentum  # validate, early-stop and keep a moving average of the weights
+        self.decay_epochs = decay_epochs  # the learning rate falls to zero along a cosine over these epochs
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -99,7 +102,7 @@ class KerasTextClassifier:
         import keras
 
         from neural.batching import classification_dataset
-        from neural.training import EpochTimer, adam, stopping_callbacks, throughput
+        from neural.training import EpochTimer, adam, cosine_decay, stopping_callbacks, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
@@ -110,13 +113,16 @@ class KerasTextClassifier:
         y = labels.astype("float32" if n_classes == 2 else "int32")
         n_out = 1 if n_classes == 2 else n_classes
         self.model_ = self.build(self.arch_config(len(self.vocab_), self.max_len_, n_out))
-        optimizer = adam(self.learning_rate, self.clipnorm, self.ema_momentum)
-        self.model_.compile(optimizer=optimizer, metrics=["accuracy"],
-                            loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
         self._pretrain_embedding(train_docs)
         x_tr = self._encode(train_docs)
         self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
         train = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
+        learning_rate = self.learning_rate
+        if self.decay_epochs:  # the schedule ends with the last epoch it allows
+            self.epochs_allowed_ = min(self.epochs_allowed_, self.decay_epochs)
+            learning_rate = cosine_decay(self.learning_rate, self.epochs_allowed_ * int(train.cardinality()))
+        self.model_.compile(optimizer=adam(learning_rate, self.clipnorm, self.ema_momentum), metrics=["accuracy"],
+                            loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
         val = classification_dataset(self._encode([docs[i] for i in va]), y[va],
                                      batch_size=4 * self.batch_size)
         timer = EpochTimer(len(tr), verbose=self.verbose)

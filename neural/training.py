@@ -74,12 +74,20 @@ def stopping_callbacks(patience: int, timer: EpochTimer, ema_momentum: float | N
     return [ValidateAveragedWeights(), *callbacks] if ema_momentum is not None else callbacks
 
 
-def adam(learning_rate: float, clipnorm: float | None, ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
-    """Adam (Kingma & Ba 2015) with optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and,
-    with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
+def adam(learning_rate: "float | keras.optimizers.schedules.LearningRateSchedule", clipnorm: float | None,
+         ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
+    """Adam (Kingma & Ba 2015) at a fixed or scheduled learning rate (:func:`cosine_decay`), with
+    optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and, with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
     see :class:`ValidateAveragedWeights`)."""
     averaging = {} if ema_momentum is None else {"use_ema": True, "ema_momentum": ema_momentum}
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, **averaging)
+
+
+def cosine_decay(learning_rate: float, steps: int) -> keras.optimizers.schedules.LearningRateSchedule:
+    """A learning rate falling from ``learning_rate`` to zero along half a cosine over ``steps``
+    updates (Loshchilov & Hutter 2017, without restarts): large steps first, then ever smaller ones
+    that settle the weights, for models whose validation loss is best after an epoch or two."""
+    return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
 
 
 def check_ema_momentum(ema_momentum: float | None) -> None:

@@ -2,7 +2,7 @@
 
 Token + learned position embeddings, ``blocks`` encoder blocks (multi-head self-attention and a
 position-wise feed-forward network, each wrapped in dropout, a residual connection and layer
-normalisation, post-norm as in the paper), masked mean pooling over the real tokens, classifier.
+normalisation, post-norm as in the paper), masked mean (or max) pooling over the real tokens, classifier.
 The keras.io "Text classification with Transformer" example is this model with one block.
 """
 
@@ -13,7 +13,7 @@ from keras import layers, ops
 
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
-from neural.layers import MaskedAveragePooling1D, classifier_head, embedding_dropout, token_input
+from neural.layers import MaskedAveragePooling1D, MaskedMaxPooling1D, classifier_head, embedding_dropout, token_input
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -92,21 +92,26 @@ class TransformerBlock(layers.Layer):
 
 
 def build_transformer(cfg: ArchConfig) -> keras.Model:
-    """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean -> Dense."""
+    """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean (``pooling``
+    "mean") or max ("max") -> Dense."""
     inputs = token_input()
     x = TokenAndPositionEmbedding(cfg.vocab_size, cfg.max_len, cfg.embed_dim)(inputs)
     x = embedding_dropout(x, cfg)
     for _ in range(cfg.blocks):
         x = TransformerBlock(cfg.embed_dim, cfg.heads, cfg.ff_dim, cfg.dropout)(x)
-    x = MaskedAveragePooling1D()(x)
+    x = (MaskedMaxPooling1D() if cfg.pooling == "max" else MaskedAveragePooling1D())(x)
     return keras.Model(inputs, classifier_head(x, cfg), name="transformer")
 
 
 class TransformerClassifier(KerasTextClassifier):
-    """Transformer encoder over word tokens; ``heads``, ``ff_dim`` and ``blocks`` size it."""
+    """Transformer encoder over word tokens; ``heads``, ``ff_dim`` and ``blocks`` size it, ``pooling``
+    ("mean" or "max") reads its outputs."""
 
-    def __init__(self, *, heads: int = 2, ff_dim: int = 128, blocks: int = 1, **kwargs):
+    def __init__(self, *, heads: int = 2, ff_dim: int = 128, blocks: int = 1, pooling: str = "mean", **kwargs):
+        if pooling not in ("mean", "max"):
+            raise ValueError(f"pooling must be 'mean' or 'max' for the transformer, got {pooling!r}")
         super().__init__(**kwargs)
+        self.pooling = pooling
         self.heads = heads
         self.ff_dim = ff_dim
         self.blocks = blocks

@@ -11,7 +11,7 @@ NEURAL = [name for name in MODELS if MODELS.get(name).family == "neural"]
 SMALL = {"epochs": 1, "embed_dim": 16, "units": 16, "batch_size": 32, "verbose": False}
 # non-default options exercised on the way (the defaults run on the sibling models)
 OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}, "cnn-lstm": {"word_dropout": 0.1},
-           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1},
+           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1, "pooling": "max"},
            "gru": {"ema_momentum": 0.9}}
 
 
@@ -125,6 +125,23 @@ def test_token_budget_caps_epochs():
     budget = LSTMClassifier(epochs=10, max_train_tokens=1_000)
     assert budget._epoch_cap(300) == 3 and budget._epoch_cap(5_000) == 1 and budget._epoch_cap(10) == 10
     assert LSTMClassifier(epochs=4)._epoch_cap(10) == 4
+
+
+def test_cosine_decay_ends_training_at_zero_learning_rate(binary_data):
+    docs, labels = binary_data
+    small = {**SMALL, "epochs": 5, "patience": 5}
+    model = MODELS.get("transformer").cls()(**small, decay_epochs=2, learning_rate=0.01).fit(docs, labels, 2)
+    assert model.params()["epochs_allowed"] == 2 and len(model.history_) == 2
+    optimizer = model.model_.optimizer
+    assert int(optimizer.iterations) > 0 and float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
+    from neural.training import cosine_decay
+
+    schedule = cosine_decay(0.01, 10)  # half a cosine: full rate, half way at the middle, zero at the end
+    assert [float(schedule(step)) for step in (0, 5, 10, 20)] == pytest.approx([0.01, 0.005, 0.0, 0.0], abs=1e-9)
+    with pytest.raises(ValueError, match="decay_epochs"):
+        MODELS.get("transformer").cls()(decay_epochs=0)
+    with pytest.raises(ValueError, match="pooling"):
+        MODELS.get("transformer").cls()(pooling="last")
 
 
 def test_long_documents_keep_head_and_tail():
