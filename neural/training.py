@@ -77,8 +77,9 @@ def stopping_callbacks(patience: int, timer: EpochTimer, ema_momentum: float | N
 def adam(learning_rate: "float | keras.optimizers.schedules.LearningRateSchedule", clipnorm: float | None,
          ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
     """Adam (Kingma & Ba 2015) at a fixed or scheduled learning rate (:func:`cosine_decay`), with
-    optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and, with ``ema_momentum``, an exponential moving average of the weights (Polyak & Juditsky 1992;
-    see :class:`ValidateAveragedWeights`)."""
+    optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and, with ``ema_momentum``, an
+    exponential moving average of the weights (Polyak & Juditsky 1992; see
+    :class:`ValidateAveragedWeights`)."""
     averaging = {} if ema_momentum is None else {"use_ema": True, "ema_momentum": ema_momentum}
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, **averaging)
 
