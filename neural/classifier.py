@@ -118,8 +118,7 @@ class KerasTextClassifier:
         self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
         train = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
         learning_rate = self.learning_rate
-        if self.decay_epochs:  # the schedule ends with the last epoch it allows
-            self.epochs_allowed_ = min(self.epochs_allowed_, self.decay_epochs)
+        if self.decay_epochs:  # the schedule ends with the last epoch allowed
             learning_rate = cosine_decay(self.learning_rate, self.epochs_allowed_ * int(train.cardinality()))
         self.model_.compile(optimizer=adam(learning_rate, self.clipnorm, self.ema_momentum), metrics=["accuracy"],
                             loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
@@ -152,11 +151,13 @@ class KerasTextClassifier:
         self.pretrain_seconds_ = time.perf_counter() - t0
 
     def _epoch_cap(self, tokens_per_epoch: int) -> int:
-        """``epochs``, or fewer if ``max_train_tokens`` (a compute budget) runs out first; at least 1.
-        A budget spends the same compute on every dataset: small ones get more epochs, large fewer."""
+        """``epochs``, or fewer if ``max_train_tokens`` (a compute budget) runs out first or
+        ``decay_epochs`` ends the learning-rate schedule first; at least 1. A budget spends the same
+        compute on every dataset: small ones get more epochs, large fewer."""
+        epochs = min(self.epochs, self.decay_epochs or self.epochs)
         if not self.max_train_tokens:
-            return self.epochs
-        return int(min(self.epochs, max(1, self.max_train_tokens // max(tokens_per_epoch, 1))))
+            return epochs
+        return int(min(epochs, max(1, self.max_train_tokens // max(tokens_per_epoch, 1))))
 
     def predict_proba(self, docs: list[list[str]]) -> np.ndarray:
         """Class probabilities ``(n_docs, n_classes)``, batched by length, rows in input order."""
