@@ -32,6 +32,7 @@ class ArchConfig:
     heads: int = 2
     ff_dim: int = 128
     blocks: int = 1
+    positions: str = "learned"  # or "sinusoidal" (fixed, Vaswani et al. 2017)
     # fasttext: rows appended to the embedding table for word n-grams
     ngram_rows: int = 0
 

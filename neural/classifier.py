@@ -38,9 +38,11 @@ class KerasTextClassifier:
                  patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
                  max_train_tokens: int | None = None, validation_fraction: float = 0.1,
                  pretrained: str | None = None, pretrain_epochs: int = 5, ema_momentum: float | None = None,
-                 decay_epochs: int | None = None, verbose: bool = True):
+                 decay_epochs: int | None = None, freeze_embedding: bool = False, verbose: bool = True):
         if pretrained not in PRETRAINED:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
+        if freeze_embedding and not pretrained:
+            raise ValueError("freeze_embedding needs pretrained vectors to keep (pretrained=word2vec)")
         from neural.training import check_ema_momentum  # keras: loaded by every concrete model already
 
         check_ema_momentum(ema_momentum)
@@ -66,6 +68,7 @@ class KerasTextClassifier:
         self.pretrain_epochs = pretrain_epochs
         self.ema_momentum = ema_momentum  # validate, early-stop and keep a moving average of the weights
         self.decay_epochs = decay_epochs  # the learning rate falls to zero along a cosine over these epochs
+        self.freeze_embedding = freeze_embedding  # keep the pretrained vectors as they are (Kim 2014, "static")
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -135,7 +138,8 @@ class KerasTextClassifier:
 
     def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
         """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training
-        split (``neural.pretrained``); the seconds it takes count in the fit time."""
+        split (``neural.pretrained``), and with ``freeze_embedding`` keep them fixed in training; the
+        seconds it takes count in the fit time."""
         self.pretrain_seconds_, self.pretrain_coverage_ = 0.0, None
         if not self.pretrained:
             return
@@ -147,7 +151,7 @@ class KerasTextClassifier:
                   file=sys.stderr, flush=True)
         matrix, self.pretrain_coverage_ = word2vec_matrix(train_docs, self.vocab_, self.embed_dim, seed=self.seed,
                                                           epochs=self.pretrain_epochs)
-        set_embedding(self.model_, matrix)
+        set_embedding(self.model_, matrix, trainable=not self.freeze_embedding)
         self.pretrain_seconds_ = time.perf_counter() - t0
 
     def _epoch_cap(self, tokens_per_epoch: int) -> int:

@@ -38,10 +38,12 @@ def word2vec_matrix(docs: list[list[str]], vocab: Vocabulary, dim: int, *, seed:
     return matrix, len(found) / len(vocab)
 
 
-def set_embedding(model, matrix: np.ndarray) -> None:
-    """Load ``matrix`` into ``model``'s token embedding: its one embedding table of that shape."""
+def set_embedding(model, matrix: np.ndarray, *, trainable: bool = True) -> None:
+    """Load ``matrix`` into ``model``'s token embedding: its one embedding table of that shape;
+    ``trainable=False`` keeps it fixed when the model is trained (set before ``compile``)."""
     tables = [w for w in model.weights if tuple(w.shape) == matrix.shape and "embedding" in w.path.lower()]
     if len(tables) != 1:
         raise ValueError(f"expected one embedding table of shape {matrix.shape} in {model.name}, "
                          f"found {[w.path for w in tables]}")
     tables[0].assign(matrix)
+    tables[0].trainable = trainable

@@ -1,8 +1,9 @@
 """A small Transformer encoder classifier (Vaswani et al. 2017, "Attention Is All You Need").
 
-Token + learned position embeddings, ``blocks`` encoder blocks (multi-head self-attention and a
-position-wise feed-forward network, each wrapped in dropout, a residual connection and layer
-normalisation, post-norm as in the paper), masked mean (or max) pooling over the real tokens, classifier.
+Token + position embeddings (learned, or the paper's sinusoids), ``blocks`` encoder blocks
+(multi-head self-attention and a position-wise feed-forward network, each wrapped in dropout, a
+residual connection and layer normalisation, post-norm as in the paper), masked mean (or max)
+pooling over the real tokens, classifier.
 The keras.io "Text classification with Transformer" example is this model with one block.
 """
 
@@ -15,27 +16,36 @@ from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
 from neural.layers import MaskedAveragePooling1D, MaskedMaxPooling1D, classifier_head, embedding_dropout, token_input
 
+POSITIONS = ("learned", "sinusoidal")
+
 
 @keras.saving.register_keras_serializable(package="bench")
 class TokenAndPositionEmbedding(layers.Layer):
-    """Sum of a token embedding and a learned embedding of the position (0 .. max_len-1).
+    """Sum of a token embedding and an embedding of the position (0 .. max_len-1): learned
+    (``positions="learned"``, as in BERT and the keras.io example) or the fixed sinusoids of
+    Vaswani et al. (``"sinusoidal"``: ``sin(p / 10000^(2i/d))`` in the even dimensions, ``cos`` in
+    the odd ones), which have no weights to fit.
 
     Produces the padding mask (token id 0) for the layers after it.
     """
 
-    def __init__(self, vocab_size: int, max_len: int, embed_dim: int, **kwargs):
+    def __init__(self, vocab_size: int, max_len: int, embed_dim: int, positions: str = "learned", **kwargs):
         super().__init__(**kwargs)
-        self.vocab_size, self.max_len, self.embed_dim = vocab_size, max_len, embed_dim
+        if positions not in POSITIONS:
+            raise ValueError(f"positions must be one of {POSITIONS}, got {positions!r}")
+        self.vocab_size, self.max_len, self.embed_dim, self.position_kind = vocab_size, max_len, embed_dim, positions
         self.tokens = layers.Embedding(vocab_size, embed_dim, name="tokens")
-        self.positions = layers.Embedding(max_len, embed_dim, name="positions")
+        self.positions = layers.Embedding(max_len, embed_dim, name="positions") if positions == "learned" else None
 
     def build(self, input_shape):
         self.tokens.build(input_shape)
-        self.positions.build((None,))
+        if self.positions is not None:
+            self.positions.build((None,))
 
     def call(self, token_ids):
         steps = ops.arange(ops.shape(token_ids)[-1])
-        return self.tokens(token_ids) + ops.expand_dims(self.positions(steps), 0)
+        where = self.positions(steps) if self.positions is not None else sinusoids(steps, self.embed_dim)
+        return self.tokens(token_ids) + ops.expand_dims(where, 0)
 
     def compute_mask(self, token_ids, mask=None):
         return ops.not_equal(token_ids, 0)
@@ -45,7 +55,14 @@ class TokenAndPositionEmbedding(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "vocab_size": self.vocab_size, "max_len": self.max_len,
-                "embed_dim": self.embed_dim}
+                "embed_dim": self.embed_dim, "positions": self.position_kind}
+
+
+def sinusoids(steps, dim: int):
+    """``(len(steps), dim)`` fixed position encodings of Vaswani et al. 2017 (section 3.5)."""
+    pairs = ops.cast(ops.arange(dim) // 2 * 2, "float32") / dim  # 2i/d for dimensions 2i and 2i+1
+    angles = ops.expand_dims(ops.cast(steps, "float32"), 1) / ops.power(10000.0, pairs)
+    return ops.where(ops.arange(dim) % 2 == 0, ops.sin(angles), ops.cos(angles))
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -95,7 +112,7 @@ def build_transformer(cfg: ArchConfig) -> keras.Model:
     """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean (``pooling``
     "mean") or max ("max") -> Dense."""
     inputs = token_input()
-    x = TokenAndPositionEmbedding(cfg.vocab_size, cfg.max_len, cfg.embed_dim)(inputs)
+    x = TokenAndPositionEmbedding(cfg.vocab_size, cfg.max_len, cfg.embed_dim, cfg.positions)(inputs)
     x = embedding_dropout(x, cfg)
     for _ in range(cfg.blocks):
         x = TransformerBlock(cfg.embed_dim, cfg.heads, cfg.ff_dim, cfg.dropout)(x)
@@ -105,13 +122,18 @@ def build_transformer(cfg: ArchConfig) -> keras.Model:
 
 class TransformerClassifier(KerasTextClassifier):
     """Transformer encoder over word tokens; ``heads``, ``ff_dim`` and ``blocks`` size it, ``pooling``
-    ("mean" or "max") reads its outputs."""
+    ("mean" or "max") reads its outputs, ``positions`` ("learned" or "sinusoidal") says where a
+    token is."""
 
-    def __init__(self, *, heads: int = 2, ff_dim: int = 128, blocks: int = 1, pooling: str = "mean", **kwargs):
+    def __init__(self, *, heads: int = 2, ff_dim: int = 128, blocks: int = 1, pooling: str = "mean",
+                 positions: str = "learned", **kwargs):
         if pooling not in ("mean", "max"):
             raise ValueError(f"pooling must be 'mean' or 'max' for the transformer, got {pooling!r}")
+        if positions not in POSITIONS:
+            raise ValueError(f"positions must be one of {POSITIONS} for the transformer, got {positions!r}")
         super().__init__(**kwargs)
         self.pooling = pooling
+        self.positions = positions
         self.heads = heads
         self.ff_dim = ff_dim
         self.blocks = blocks

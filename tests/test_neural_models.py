@@ -144,6 +144,24 @@ def test_cosine_decay_ends_training_at_zero_learning_rate(binary_data):
         MODELS.get("transformer").cls()(pooling="last")
 
 
+def test_sinusoidal_positions_follow_the_paper_and_save(binary_data, tmp_path):
+    from neural.transformer import sinusoids
+
+    p, i = np.arange(50)[:, None], np.arange(8)[None, :]
+    angle = p / 10000 ** (2 * (i // 2) / 8)
+    assert np.allclose(np.asarray(sinusoids(np.arange(50), 8)), np.where(i % 2 == 0, np.sin(angle), np.cos(angle)),
+                       atol=1e-5)
+    docs, labels = binary_data
+    cls = MODELS.get("transformer").cls()
+    model = cls(**SMALL, positions="sinusoidal").fit(docs, labels, 2)
+    learned = cls(**SMALL).fit(docs, labels, 2)
+    assert learned.n_parameters() - model.n_parameters() == learned.max_len_ * 16  # no position table to fit
+    model.save(tmp_path)
+    assert np.array_equal(cls.load(tmp_path).predict_proba(docs), model.predict_proba(docs))
+    with pytest.raises(ValueError, match="positions"):
+        cls(positions="rotary")
+
+
 def test_long_documents_keep_head_and_tail():
     from neural.vocab import truncate
 
@@ -168,6 +186,23 @@ def test_word2vec_embedding_comes_from_train_and_is_loaded():
     assert model.params()["pretrain_coverage"] > 0.9 and model.params()["pretrain_seconds"] > 0
     with pytest.raises(ValueError, match="pretrained"):
         MODELS.get("lstm").cls()(pretrained="glove")
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_frozen_embedding_keeps_the_word2vec_vectors(monkeypatch, freeze):
+    import neural.pretrained
+
+    made = []
+    real = neural.pretrained.word2vec_matrix
+    monkeypatch.setattr(neural.pretrained, "word2vec_matrix", lambda *a, **k: made.append(real(*a, **k)) or made[-1])
+    docs, labels = synthetic(n=400)
+    model = MODELS.get("transformer").cls()(**SMALL, pretrained="word2vec", pretrain_epochs=2, freeze_embedding=freeze)
+    model.fit(docs, labels, 2)
+    table = model.model_.get_layer(index=1).tokens.embeddings.numpy()
+    assert np.array_equal(table, made[0][0]) == freeze  # trained tables move, frozen ones stay
+    assert model.params()["freeze_embedding"] is freeze
+    with pytest.raises(ValueError, match="freeze_embedding"):
+        MODELS.get("transformer").cls()(freeze_embedding=True)
 
 
 def test_word_dropout_drops_whole_tokens():
