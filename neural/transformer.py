@@ -19,6 +19,12 @@ from neural.layers import MaskedAveragePooling1D, MaskedMaxPooling1D, classifier
 POSITIONS = ("learned", "sinusoidal")
 
 
+def check_positions(positions: str) -> None:
+    """Reject a ``positions`` that is not one of :data:`POSITIONS`."""
+    if positions not in POSITIONS:
+        raise ValueError(f"positions must be one of {POSITIONS} for the transformer, got {positions!r}")
+
+
 @keras.saving.register_keras_serializable(package="bench")
 class TokenAndPositionEmbedding(layers.Layer):
     """Sum of a token embedding and an embedding of the position (0 .. max_len-1): learned
@@ -31,9 +37,8 @@ class TokenAndPositionEmbedding(layers.Layer):
 
     def __init__(self, vocab_size: int, max_len: int, embed_dim: int, positions: str = "learned", **kwargs):
         super().__init__(**kwargs)
-        if positions not in POSITIONS:
-            raise ValueError(f"positions must be one of {POSITIONS}, got {positions!r}")
-        self.vocab_size, self.max_len, self.embed_dim, self.position_kind = vocab_size, max_len, embed_dim, positions
+        check_positions(positions)
+        self.vocab_size, self.max_len, self.embed_dim = vocab_size, max_len, embed_dim
         self.tokens = layers.Embedding(vocab_size, embed_dim, name="tokens")
         self.positions = layers.Embedding(max_len, embed_dim, name="positions") if positions == "learned" else None
 
@@ -55,7 +60,7 @@ class TokenAndPositionEmbedding(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "vocab_size": self.vocab_size, "max_len": self.max_len,
-                "embed_dim": self.embed_dim, "positions": self.position_kind}
+                "embed_dim": self.embed_dim, "positions": "sinusoidal" if self.positions is None else "learned"}
 
 
 def sinusoids(steps, dim: int):
@@ -129,8 +134,7 @@ class TransformerClassifier(KerasTextClassifier):
                  positions: str = "learned", **kwargs):
         if pooling not in ("mean", "max"):
             raise ValueError(f"pooling must be 'mean' or 'max' for the transformer, got {pooling!r}")
-        if positions not in POSITIONS:
-            raise ValueError(f"positions must be one of {POSITIONS} for the transformer, got {positions!r}")
+        check_positions(positions)
         super().__init__(**kwargs)
         self.pooling = pooling
         self.positions = positions
