@@ -35,6 +35,8 @@ class LMPlan:
     neural_datasets: tuple[str, ...] | None = None  # None: every dataset
     neural_params: dict = field(default_factory=dict)
     neural_overrides: dict[str, dict] = field(default_factory=dict)  # dataset -> params chosen for it
+    # dataset -> settings of a kNN memory over its lstm-lm (``neural.knn_lm.KNNLM``), scored as lstm-knn-lm
+    knn: dict[str, dict] = field(default_factory=dict)
     min_count: int = 2
     max_train_docs: int | None = None
     max_test_docs: int | None = None
@@ -55,7 +57,7 @@ LM_PLANS = {
     "quick": LMPlan(ngram=_grid(("mkn",), range(1, 4)) + _grid(_SMOOTHING, range(2, 4)),
                     neural=("lstm-lm",), neural_datasets=("sms-spam",),
                     neural_params={"epochs": 1, "units": 32, "embed_dim": 32}, max_train_docs=2_000,
-                    max_test_docs=1_000),
+                    max_test_docs=1_000, knn={"sms-spam": {}}),
     "default": LMPlan(ngram=_grid(("mkn",), range(1, 6)) + _grid(_SMOOTHING, range(2, 5)),
                       # ~4,500 training tokens/s on a 2-core CPU: ~11 s per epoch on the SMS corpus
                       # (77k tokens), ~2 min per epoch on R8 (583k), beyond the budget
@@ -95,6 +97,7 @@ LM_PLANS = {
 }
 NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
               "gru-lm": "neural.language_models:GRULM"}
+KNN_LM, KNN_BASE = "lstm-knn-lm", "lstm-lm"  # the memory-augmented LM and the neural LM it reads
 
 
 def lm_corpus(dataset: str, tokenizer_name: str, plan: LMPlan):
@@ -143,12 +146,16 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             "max_train_docs": plan.max_train_docs, "max_test_docs": plan.max_test_docs}
     jobs = [(f"ngram-{m}", m, n, {**base, "model": f"ngram-{m}", "order": n}) for m, n in plan.ngram]
     if neural is not None:
-        unknown = sorted(set(neural) - set(NEURAL_LMS))
+        unknown = sorted(set(neural) - set(NEURAL_LMS) - {KNN_LM})
         if unknown:
-            raise unknown_name("neural language model", unknown[0], list(NEURAL_LMS))
+            raise unknown_name("neural language model", unknown[0], [*NEURAL_LMS, KNN_LM])
     if plan.neural_datasets is None or dataset in plan.neural_datasets:
-        jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params_for(dataset)})
+        params = plan.neural_params_for(dataset)
+        jobs += [(name, None, None, {**base, "model": name, "params": params})
                  for name in plan.neural if neural is None or name in neural]
+        if dataset in plan.knn and KNN_BASE in plan.neural and (neural is None or KNN_LM in neural):
+            jobs.append((KNN_LM, None, None, {**base, "model": KNN_LM, "params": params,
+                                              "knn": plan.knn[dataset]}))
     out_dir = results_dir / "lm"
     path_of = {j[0] + str(j[2]): out_dir / f"{dataset}__{j[0]}__o{j[2] or 0}__{profile}__{run_id(j[3])}.json"
                for j in jobs}
@@ -164,7 +171,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     count_s = time.perf_counter() - t0
     print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
           f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
-    written, matches = [], {}
+    written, matches, fitted = [], {}, {}
     for model, smoothing, order, identity in todo:
         t0 = time.perf_counter()
         if smoothing:
@@ -177,15 +184,28 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                 matches[order] = (np.bincount(lengths, minlength=order + 1)[1:] / len(lengths)).tolist()
             extra["match_length_shares"] = matches[order]
         else:
-            lm = _neural_lm(model, seed, vocab, plan.neural_params_for(dataset)).fit(train)
-            fit_s, family = time.perf_counter() - t0, "neural"
+            name = KNN_BASE if model == KNN_LM else model
+            if name not in fitted:  # the kNN memory reads the lstm-lm fitted here, or fits it
+                fitted[name] = (_neural_lm(name, seed, vocab, plan.neural_params_for(dataset)).fit(train),
+                                time.perf_counter() - t0)
+            (lm, fit_s), family = fitted[name], "neural"
             extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),
                      "n_parameters": lm.n_parameters(),
                      "seconds_per_epoch": getattr(lm, "seconds_per_epoch_", None),
                      "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None)}
+            if model == KNN_LM:
+                from neural.knn_lm import KNNLM
+
+                t_knn = time.perf_counter()
+                lm = KNNLM(lm, seed=seed, **plan.knn[dataset]).fit(train)
+                extra.update(knn=lm.params(), base_fit_seconds=fit_s)
+                fit_s += time.perf_counter() - t_knn
         t1 = time.perf_counter()
         ppl = perplexity(lm, test)
         score_s = time.perf_counter() - t1
+        if model == KNN_LM:
+            extra["knn"].update(test_hit_share=lm.test_knn_hit_share_, search_seconds=lm.search_seconds_,
+                                test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)))
         record = _record(spec, tok, profile, model, family, order, smoothing, ppl, fit_s, score_s, extra,
                          identity)
         write_json_atomic(path_of[model + str(order)], record)

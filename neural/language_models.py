@@ -219,12 +219,11 @@ class RecurrentLM:
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
         rng = np.random.default_rng(self.seed)
-        order = rng.permutation(len(sentences))
-        n_val = max(1, int(round(self.validation_fraction * len(sentences)))) if len(sentences) > 1 else 0
+        train_idx, val_idx = self.split(len(sentences), rng)
         seqs = [self._ids(s) for s in sentences]
-        train = [seqs[i] for i in order[n_val:]]
-        val = [seqs[i] for i in order[:n_val]] or train
-        self.model_, self._score_fn = self.build(), None
+        train = [seqs[i] for i in train_idx]
+        val = [seqs[i] for i in val_idx] or train
+        self.model_, self._score_fn, self._vector_score_fn = self.build(), None, None
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
                             unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
                             stateful_hidden=self.stateful_hidden_,
@@ -245,6 +244,13 @@ class RecurrentLM:
         self.seconds_per_epoch_, self.train_tokens_per_s_ = throughput(self.history_, unit="tokens")
         return self
 
+    def split(self, n_sentences: int, rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the training and validation sentences among the ``n_sentences`` given to
+        :meth:`fit` (``validation_fraction`` of them, drawn with the model's seed), as fit uses them."""
+        order = (rng or np.random.default_rng(self.seed)).permutation(n_sentences)
+        n_val = max(1, int(round(self.validation_fraction * n_sentences))) if n_sentences > 1 else 0
+        return order[n_val:], order[:n_val]
+
     def _target_counts(self, seqs: list[np.ndarray]) -> np.ndarray:
         """How often each vocabulary entry is a training target (the sampler's distribution)."""
         targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
@@ -256,22 +262,67 @@ class RecurrentLM:
         import tensorflow as tf
 
         from baselines.ngram.base import TokenScores
+
+        seqs = [self._ids(s) for s in sentences]
+        lengths, starts = self._offsets(seqs)
+        log_probs = np.zeros(int(lengths.sum()))
+        score = self._scorer()
+        for idx, x, y in self._scoring_batches(seqs, lengths):
+            lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
+            for row, i in enumerate(idx):
+                log_probs[starts[i]: starts[i] + lengths[i]] = lp[row, : lengths[i]]
+        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
+        return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
+
+    def context_vectors(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The vector the output layer reads before each scored token, and that token's id, in
+        :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim), int32 (tokens,))``. Each
+        sentence is read alone from a fresh state, as in scoring (the keys of a kNN-LM)."""
+        seqs = [self._ids(s) for s in sentences]
+        lengths, starts = self._offsets(seqs)
+        vectors = np.zeros((int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32)
+        for idx, x, _ in self._scoring_batches(seqs, lengths):
+            h = keras.ops.convert_to_numpy(self.hidden_(x, training=False)).astype(np.float32, copy=False)
+            for row, i in enumerate(idx):
+                vectors[starts[i]: starts[i] + lengths[i]] = h[row, : lengths[i]]
+        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
+        return vectors, targets.astype(np.int32)
+
+    def log_probs_of(self, vectors: np.ndarray, targets: np.ndarray, block: int = 65_536) -> np.ndarray:
+        """ln p of each target from the vector the output layer reads before it (the full softmax,
+        as :meth:`token_scores` computes it from the same vectors)."""
+        import tensorflow as tf
+
+        from neural.lm_training import exact_nll
+
+        if getattr(self, "_vector_score_fn", None) is None:
+            weights = self.output_weights_
+
+            @tf.function(input_signature=[tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None,), tf.int32)])
+            def score(h, y):
+                return -exact_nll(h[None], y[None], weights)
+
+            self._vector_score_fn = score
+        out = np.zeros(len(targets))
+        for start in range(0, len(targets), block):
+            out[start:start + block] = self._vector_score_fn(
+                tf.constant(vectors[start:start + block]), tf.constant(targets[start:start + block].astype(np.int32)))
+        return out
+
+    @staticmethod
+    def _offsets(seqs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Scored tokens per sentence and where each sentence's first one is in the flat order."""
+        lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)
+        return lengths, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+
+    def _scoring_batches(self, seqs: list[np.ndarray], lengths: np.ndarray):
+        """``(sentence indices, inputs, targets)``: padded batches of whole sentences, similar
+        lengths together, at most ``batch_tokens`` positions each."""
         from neural.batching import plan_batches
         from neural.vocab import pad
 
-        seqs = [self._ids(s) for s in sentences]
-        lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)  # scored tokens per sentence
-        per_sentence = [np.zeros(0)] * len(seqs)
-        score = self._scorer()
         for idx in plan_batches(lengths, batch_size=4 * self.batch_size, max_tokens=self.batch_tokens):
-            x, y = pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
-            lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
-            for row, i in enumerate(idx):
-                per_sentence[i] = lp[row, : lengths[i]]
-        log_probs = np.concatenate(per_sentence) if seqs else np.zeros(0)
-        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if seqs else lengths
-        return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
+            yield idx, pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
 
     def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
         """Natural-log probability of each sentence (its words and ``</s>``; ``<s>`` is context)."""

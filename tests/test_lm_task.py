@@ -17,12 +17,16 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home())
     records = _records(results_home())
     plan = LM_PLANS["quick"]
-    assert len(written) == len(records) == len(plan.ngram) + len(plan.neural)
+    assert len(written) == len(records) == len(plan.ngram) + len(plan.neural) + len(plan.knn)
     assert {r["task"] for r in records} == {"lm"}
     assert len({(r["tokens"], r["oov"]) for r in records}) == 1  # same test tokens, same vocabulary
     assert all(math.isfinite(r["perplexity"]) and r["perplexity"] > 1 for r in records)
-    neural = [r for r in records if r["family"] == "neural"]
-    assert neural and neural[0]["order"] is None and neural[0]["history"]
+    neural = {r["model"]: r for r in records if r["family"] == "neural"}
+    assert neural["lstm-lm"]["order"] is None and neural["lstm-lm"]["history"]
+    knn = neural["lstm-knn-lm"]  # a memory over that same fitted lstm-lm, chosen on its validation split
+    assert knn["history"] == neural["lstm-lm"]["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
+    assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
+    assert (knn["perplexity"] < neural["lstm-lm"]["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
     shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}
@@ -36,3 +40,10 @@ def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
     assert run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=()) == []
     again = run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=(), force=True)
     assert len(again) == len(LM_PLANS["quick"].ngram)
+
+
+def test_lm_task_fits_the_memory_alone_when_its_lstm_lm_is_done(tiny_home):
+    run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+    written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",))
+    assert [p.name.split("__")[1] for p in written] == ["lstm-knn-lm"]
+    assert run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)) == []
