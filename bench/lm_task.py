@@ -64,7 +64,10 @@ LM_PLANS = {
                       neural=("lstm-lm",), neural_datasets=("sms-spam",),
                       neural_params={"epochs": 10, "units": 256, "embed_dim": 128, "batch_size": 16,
                                      "learning_rate": 5e-3, "dropout": 0.5, "embed_dropout": 0.2,
-                                     "patience": 1}),
+                                     "patience": 1},
+                      # the memory lowers SMS's test perplexity from 95.7 to 74.2 (validation: 123.2 to
+                      # 81.2, lambda 0.3), below KN-5's 78.1, in under a minute
+                      knn={"sms-spam": {}}),
     "full": LMPlan(ngram=_grid(("mkn",), range(1, 6)) + _grid(_SMOOTHING, range(2, 6)),
                    neural=("rnn-lm", "lstm-lm", "gru-lm"),
                    neural_params={"epochs": 20, "units": 256, "embed_dim": 128, "batch_size": 16,
@@ -93,7 +96,10 @@ LM_PLANS = {
                                      # falling by under 1% an epoch at epoch 8 (test 185.8); 512 units
                                      # and 256-dim embeddings: 161.7 (best epoch 7 of 8), test 181.6
                                      "20newsgroups": {**_LARGE_CORPUS, "carry_state": True, "dropout": 0.25,
-                                                      "embed_dropout": 0.1, "units": 512, "embed_dim": 256}}),
+                                                      "embed_dropout": 0.1, "units": 512, "embed_dim": 256}},
+                   # 20 Newsgroups: 3.5M stored positions, 2.4M test queries; 4 of 4,096 cells keep the
+                   # search to minutes on 2 cores
+                   knn={"sms-spam": {}, "20newsgroups": {"nprobe": 4}}),
 }
 NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
               "gru-lm": "neural.language_models:GRULM"}

@@ -69,7 +69,7 @@ class KNNLM:
     normalised = True
 
     def __init__(self, lm, *, k: int = 128, ks: tuple[int, ...] = (8, 32, 128), nlist: int | None = None,
-                 nprobe: int = 16, exact_below: int = 200_000, lambdas: tuple[float, ...] = LAMBDAS,
+                 nprobe: int = 8, exact_below: int = 200_000, lambdas: tuple[float, ...] = LAMBDAS,
                  temperature_scales: tuple[float, ...] = TEMPERATURE_SCALES, query_batch: int = 65_536,
                  seed: int = 0, threads: int | None = None, verbose: bool = True):
         if k < 1 or nprobe < 1:
