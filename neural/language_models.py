@@ -223,7 +223,7 @@ class RecurrentLM:
         seqs = [self._ids(s) for s in sentences]
         train = [seqs[i] for i in train_idx]
         val = [seqs[i] for i in val_idx] or train
-        self.model_, self._score_fn, self._vector_score_fn = self.build(), None, None
+        self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = self.build(), None, None, None
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
                             unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
                             stateful_hidden=self.stateful_hidden_,
@@ -278,15 +278,28 @@ class RecurrentLM:
         """The vector the output layer reads before each scored token, and that token's id, in
         :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim), int32 (tokens,))``. Each
         sentence is read alone from a fresh state, as in scoring (the keys of a kNN-LM)."""
+        import tensorflow as tf
+
         seqs = [self._ids(s) for s in sentences]
         lengths, starts = self._offsets(seqs)
         vectors = np.zeros((int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32)
+        hidden = self._hidden_fn()
         for idx, x, _ in self._scoring_batches(seqs, lengths):
-            h = keras.ops.convert_to_numpy(self.hidden_(x, training=False)).astype(np.float32, copy=False)
+            h = hidden(tf.constant(x)).numpy().astype(np.float32, copy=False)
             for row, i in enumerate(idx):
                 vectors[starts[i]: starts[i] + lengths[i]] = h[row, : lengths[i]]
         targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
         return vectors, targets.astype(np.int32)
+
+    def _hidden_fn(self):
+        """A graph function ``inputs -> the vectors the output layer reads`` (one trace for every
+        batch shape; run eagerly, the recurrence would step through Python)."""
+        import tensorflow as tf
+
+        if getattr(self, "_hidden_graph", None) is None:
+            self._hidden_graph = tf.function(lambda x: self.hidden_(x, training=False),
+                                             input_signature=[tf.TensorSpec((None, None), tf.int32)])
+        return self._hidden_graph
 
     def log_probs_of(self, vectors: np.ndarray, targets: np.ndarray, block: int = 65_536) -> np.ndarray:
         """ln p of each target from the vector the output layer reads before it (the full softmax,
