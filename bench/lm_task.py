@@ -192,7 +192,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         else:
             name = KNN_BASE if model == KNN_LM else model
             if name not in fitted:  # the kNN memory reads the lstm-lm fitted here, or fits it
-                fitted[name] = (_neural_lm(name, seed, vocab, plan.neural_params_for(dataset)).fit(train),
+                fitted[name] = (_neural_lm(name, seed, vocab, identity["params"]).fit(train),
                                 time.perf_counter() - t0)
             (lm, fit_s), family = fitted[name], "neural"
             extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),

@@ -94,14 +94,14 @@ class KNNLM:
         ``lambda``, ``T`` and ``k`` on its validation split."""
         train_idx, val_idx = self.lm.split(len(sentences))
         t0 = time.perf_counter()
-        keys, self.values_ = self.lm.context_vectors([sentences[i] for i in train_idx])
+        keys, self.values_, _ = self.lm.context_vectors([sentences[i] for i in train_idx])
         self._build_index(keys)
         del keys
         self.datastore_seconds_ = time.perf_counter() - t0
         self._log(f"datastore of {len(self.values_):,} positions ({self.index_kind_}) "
                   f"in {self.datastore_seconds_:.0f}s")
         val = [sentences[i] for i in val_idx] or [sentences[i] for i in train_idx]
-        lm_lp, dist, nb, targets = self._lm_and_neighbours(val)
+        lm_lp, dist, nb, targets, _ = self._lm_and_neighbours(val)
         scale = float(np.median(dist[:, -1][nb[:, -1] >= 0])) if (nb[:, -1] >= 0).any() else 1.0
         best = (float(-lm_lp.mean()), 0.0, scale, self.ks[-1])
         for k in self.ks:
@@ -140,8 +140,8 @@ class KNNLM:
 
     def _lm_and_neighbours(self, sentences: list[list[str]]):
         """The LM's ln p of every scored token, and each position's ``k`` nearest stored keys:
-        ``(lm log-probs, distances, neighbour ids, target ids)``."""
-        vectors, targets = self.lm.context_vectors(sentences)
+        ``(lm log-probs, distances, neighbour ids, target ids, sentence starts)``."""
+        vectors, targets, starts = self.lm.context_vectors(sentences)
         lm_lp = self.lm.log_probs_of(vectors, targets)
         t0 = time.perf_counter()
         dist = np.empty((len(vectors), self.k), dtype=np.float32)
@@ -152,7 +152,7 @@ class KNNLM:
             if stop < len(vectors):
                 self._log(f"searched {stop:,} of {len(vectors):,} positions ({time.perf_counter() - t0:.0f}s)")
         self.search_seconds_ = time.perf_counter() - t0
-        return lm_lp, dist, nb, targets
+        return lm_lp, dist, nb, targets, starts
 
     def _knn(self, dist, nb, targets, temperature: float, k: int, rows: int = 1 << 18) -> np.ndarray:
         """:func:`knn_log_probs` of the first ``k`` neighbours, in blocks of rows (bounded memory)."""
@@ -164,11 +164,9 @@ class KNNLM:
         """ln p of every word and ``</s>`` under the mixture (a ``baselines.ngram.base.TokenScores``)."""
         from baselines.ngram.base import TokenScores
 
-        lm_lp, dist, nb, targets = self._lm_and_neighbours(sentences)
+        lm_lp, dist, nb, targets, starts = self._lm_and_neighbours(sentences)
         knn = self._knn(dist, nb, targets, self.temperature_, self.k_)
         self.lm_log_prob_ = float(lm_lp.sum())  # the LM alone on the same tokens
-        lengths = np.array([len(s) + 1 for s in sentences], dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         self.test_knn_hit_share_ = float(np.isfinite(knn).mean()) if len(knn) else 0.0
         return TokenScores(mix(lm_lp, knn, self.lambda_), targets == self.lm.vocab_.unk_id, starts)
 

@@ -264,32 +264,31 @@ class RecurrentLM:
         from baselines.ngram.base import TokenScores
 
         seqs = [self._ids(s) for s in sentences]
-        lengths, starts = self._offsets(seqs)
+        lengths, starts, targets = self._flat_targets(seqs)
         log_probs = np.zeros(int(lengths.sum()))
         score = self._scorer()
         for idx, x, y in self._scoring_batches(seqs, lengths):
             lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
             for row, i in enumerate(idx):
                 log_probs[starts[i]: starts[i] + lengths[i]] = lp[row, : lengths[i]]
-        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
         return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
 
-    def context_vectors(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """The vector the output layer reads before each scored token, and that token's id, in
-        :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim), int32 (tokens,))``. Each
-        sentence is read alone from a fresh state, as in scoring (the keys of a kNN-LM)."""
+    def context_vectors(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The vector the output layer reads before each scored token, that token's id and each
+        sentence's first token, in :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim),
+        int32 (tokens,), int64 (sentences,))``. Each sentence is read alone from a fresh state, as
+        in scoring (the keys of a kNN-LM)."""
         import tensorflow as tf
 
         seqs = [self._ids(s) for s in sentences]
-        lengths, starts = self._offsets(seqs)
+        lengths, starts, targets = self._flat_targets(seqs)
         vectors = np.zeros((int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32)
         hidden = self._hidden_fn()
         for idx, x, _ in self._scoring_batches(seqs, lengths):
             h = hidden(tf.constant(x)).numpy().astype(np.float32, copy=False)
             for row, i in enumerate(idx):
                 vectors[starts[i]: starts[i] + lengths[i]] = h[row, : lengths[i]]
-        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
-        return vectors, targets.astype(np.int32)
+        return vectors, targets, starts
 
     def _hidden_fn(self):
         """A graph function ``inputs -> the vectors the output layer reads`` (one trace for every
@@ -323,10 +322,12 @@ class RecurrentLM:
         return out
 
     @staticmethod
-    def _offsets(seqs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Scored tokens per sentence and where each sentence's first one is in the flat order."""
+    def _flat_targets(seqs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scored tokens per sentence, where each sentence's first one is in the flat order, and
+        every scored token's id in that order."""
         lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)
-        return lengths, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
+        return lengths, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), targets.astype(np.int32)
 
     def _scoring_batches(self, seqs: list[np.ndarray], lengths: np.ndarray):
         """``(sentence indices, inputs, targets)``: padded batches of whole sentences, similar
