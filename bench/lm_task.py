@@ -182,9 +182,12 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         t0 = time.perf_counter()
         if smoothing:
             lm = make_lm(smoothing, order=order, vocabulary=vocab).fit_counts(vocab, counts)
-            fit_s, family, extra = time.perf_counter() - t0 + count_s, "classic", {"count_seconds": count_s}
+            fit_s, family = time.perf_counter() - t0 + count_s, "classic"
             if not lm.normalised:
                 continue  # stupid backoff ranks; it has no perplexity
+            # an n-gram model's parameters: one probability per distinct n-gram of orders 1..N
+            extra = {"count_seconds": count_s, "model_params": lm.params(),
+                     "n_parameters": int(sum(lm.params()["ngrams"]))}
             if order not in matches:  # the same for every smoothing of an order
                 lengths = lm.match_lengths(test)
                 matches[order] = (np.bincount(lengths, minlength=order + 1)[1:] / len(lengths)).tolist()
@@ -204,8 +207,9 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
 
                 t_knn = time.perf_counter()
                 lm = KNNLM(lm, seed=seed, **plan.knn[dataset]).fit(train)
-                extra.update(knn=lm.params(), base_fit_seconds=fit_s)
+                extra.update(knn={**lm.params(), "datastore_bytes": lm.datastore_bytes()}, base_fit_seconds=fit_s)
                 fit_s += time.perf_counter() - t_knn
+        extra["model_bytes"] = lm.model_bytes()
         t1 = time.perf_counter()
         ppl = perplexity(lm, test)
         score_s = time.perf_counter() - t1

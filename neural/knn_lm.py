@@ -176,6 +176,22 @@ class KNNLM:
 
         return perplexity(self, sentences)
 
+    def datastore_bytes(self) -> int:
+        """Size of the memory: the index's stored keys (plus, for an inverted file, each key's
+        int64 id and the cells' centroids) and the word that followed each key."""
+        index = self.index_
+        size = index.ntotal * index.code_size + self.values_.nbytes
+        if self.nlist_ is not None:
+            size += index.ntotal * 8 + self.nlist_ * index.d * 4
+        return int(size)
+
+    def n_parameters(self) -> int:
+        return self.lm.n_parameters()
+
+    def model_bytes(self) -> int:
+        """The LM's weights and the datastore."""
+        return self.lm.model_bytes() + self.datastore_bytes()
+
     def params(self) -> dict:
         """The memory's settings and what was chosen on validation (the LM's own are ``lm.params()``)."""
         return {"k": self.k, "ks": list(self.ks), "nprobe": self.nprobe, "nlist": self.nlist_,

@@ -411,6 +411,10 @@ class RecurrentLM:
     def n_parameters(self) -> int:
         return int(self.model_.count_params())
 
+    def model_bytes(self) -> int:
+        """Size of the fitted weights (every variable of the model, at its dtype)."""
+        return int(sum(np.prod(w.shape, dtype=np.int64) * np.dtype(w.dtype).itemsize for w in self.model_.weights))
+
 
 class RNNLM(RecurrentLM):
     """Elman RNN language model (Mikolov et al. 2010)."""

@@ -46,6 +46,7 @@ def _fmt_seconds(value) -> str:
 _ENV.filters["num"] = _fmt_num
 _ENV.filters["secs"] = _fmt_seconds
 _ENV.filters["thousands"] = lambda v: "–" if v is None or v != v else f"{v:,.0f}"
+_ENV.filters["mib"] = lambda v: "–" if v is None or v != v else f"{v / 2**20:,.1f}"
 _ENV.filters["sortkey"] = lambda v: "" if v is None or v != v else v
 
 

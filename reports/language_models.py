@@ -12,6 +12,9 @@ The report expects one JSON file per language-model run, in ``<results>/runs/`` 
      "perplexity": 182.4,             # OOVs included, </s> scored (KenLM's convention)
      "perplexity_excl_oov": 160.1, "oov": 1234, "tokens": 250000,
      "fit_seconds": 3.9, "tokenizer": {"name": "english"},
+     "score_seconds": 0.8, "tokens_per_s_scoring": 312500.0,   # optional: inference cost
+     "n_parameters": 1250000,         # optional: weights (neural) or distinct n-grams (classic)
+     "model_bytes": 30000000,         # optional: size of the fitted model (kNN-LM: with its datastore)
      "match_length_shares": [0.1, 0.4, 0.5]}   # n-gram runs: share of test tokens whose longest
                                                # n-gram seen in training has length 1, 2, .., order
 
@@ -27,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
-           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share"]
+           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
+           "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -51,7 +55,7 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             row["profile"] = row["profile"] or "default"
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("perplexity", "seen_ngram_share"):
+    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
 
@@ -86,5 +90,7 @@ def lm_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return (frame.groupby(keys, dropna=False)
             .agg(perplexity=("perplexity", "mean"), fit_seconds=("fit_seconds", "mean"),
                  oov=("oov", "first"), tokens=("tokens", "first"), seeds=("seed", "count"),
-                 seen_ngram_share=("seen_ngram_share", "first"))
+                 seen_ngram_share=("seen_ngram_share", "first"),
+                 tokens_per_s_scoring=("tokens_per_s_scoring", "mean"),
+                 n_parameters=("n_parameters", "first"), model_bytes=("model_bytes", "first"))
             .reset_index().sort_values(["dataset", "perplexity"]).reset_index(drop=True))

@@ -25,7 +25,7 @@ def runs_frame(results: list[RunResult]) -> pd.DataFrame:
         "accuracy": r.accuracy, "macro_f1": r.macro_f1, "fit_seconds": r.fit_seconds,
         "predict_docs_per_s": r.predict_docs_per_s, "peak_rss_mb": r.peak_rss_mb,
         "fit_memory_mb": r.fit_memory_mb,
-        "n_parameters": r.n_parameters, "train_size": r.train_size, "test_size": r.test_size,
+        "n_parameters": r.n_parameters, "model_bytes": r.model_bytes, "train_size": r.train_size, "test_size": r.test_size,
         "tokenize_seconds": r.tokenize_seconds,
         # the analyzer's own speed: cold (uncached) seconds where the run recorded them
         "tokenize_cold_seconds": getattr(r, "tokenize_cold_seconds", None),
@@ -49,7 +49,7 @@ def summary_frame(runs: pd.DataFrame) -> pd.DataFrame:
         accuracy=("accuracy", "mean"), accuracy_std=("accuracy", "std"), macro_f1=("macro_f1", "mean"),
         fit_seconds=("fit_seconds", "mean"), predict_docs_per_s=("predict_docs_per_s", "mean"),
         peak_rss_mb=("peak_rss_mb", "max"), n_parameters=("n_parameters", "first"),
-        train_size=("train_size", "first"), test_size=("test_size", "first"), seeds=("seed", "count"),
+        model_bytes=("model_bytes", "first"), train_size=("train_size", "first"), test_size=("test_size", "first"), seeds=("seed", "count"),
         tokenize_seconds=("tokenize_seconds", "mean"), tokenize_docs_per_s=("tokenize_docs_per_s", "mean"),
         tokenize_cold_seconds=("tokenize_cold_seconds", "max"),
         run_ids=("run_id", lambda s: ", ".join(s)),

@@ -68,6 +68,16 @@ def test_inverted_file_index_searching_every_cell_is_exact(lm, knn):
     assert ivf.index_kind_.startswith("ivf4")
     assert (ivf.lambda_, ivf.k_) == (knn.lambda_, knn.k_)
     assert ivf.perplexity(REPEATS).perplexity == pytest.approx(knn.perplexity(REPEATS).perplexity, rel=1e-5)
+    # the inverted file also stores an int64 id per key and the 4 cells' centroids
+    n, d = len(knn.values_), knn.index_.d
+    assert knn.datastore_bytes() == n * d * 4 + knn.values_.nbytes
+    assert ivf.datastore_bytes() == knn.datastore_bytes() + n * 8 + 4 * d * 4
+
+
+def test_model_size_is_the_lms_weights_plus_the_datastore(lm, knn):
+    assert lm.model_bytes() == 4 * lm.n_parameters()  # float32 weights, nothing else
+    assert knn.model_bytes() == lm.model_bytes() + knn.datastore_bytes()
+    assert knn.n_parameters() == lm.n_parameters()
 
 
 def test_bad_settings_are_refused(lm):

@@ -27,6 +27,13 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     assert knn["history"] == neural["lstm-lm"]["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
     assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
     assert (knn["perplexity"] < neural["lstm-lm"]["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
+    assert knn["model_bytes"] == neural["lstm-lm"]["model_bytes"] + knn["knn"]["datastore_bytes"]
+    assert neural["lstm-lm"]["model_bytes"] == 4 * neural["lstm-lm"]["n_parameters"]
+    classic = [r for r in records if r["family"] == "classic"]
+    assert all(r["n_parameters"] == sum(r["model_params"]["ngrams"]) > 0 for r in classic)
+    assert all(r["tokens_per_s_scoring"] > 0 for r in records)
+    size = {(r["smoothing"], r["order"]): r["model_bytes"] for r in classic}
+    assert size[("mkn", 1)] < size[("mkn", 2)] < size[("mkn", 3)] and size[("kn", 3)] == size[("mkn", 3)]
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
     shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}

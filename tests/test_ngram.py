@@ -192,6 +192,18 @@ def test_match_lengths_by_hand():
     assert make_lm("mkn", order=2).fit(TOY).match_lengths([["a", "b", "c"]]).tolist() == [2, 2, 2, 2]
 
 
+def test_model_size_by_hand():
+    # order 2 on TOY: 11 distinct bigrams (listed above) and a unigram row per vocabulary word
+    mkn = make_lm("mkn", order=2).fit(TOY)
+    n1 = len(mkn.vocab_)
+    assert mkn.params()["ngrams"] == [n1, 11]
+    # a key per bigram, a log-probability per n-gram, a back-off weight per one-word history
+    assert mkn.model_bytes() == 8 * 11 + 8 * (n1 + 11) + 8 * n1
+    assert make_lm("stupid-backoff", order=2).fit(TOY).model_bytes() == 8 * 11 + 8 * (n1 + 11)
+    assert make_lm("mkn", order=1).fit(TOY).model_bytes() == 8 * n1  # no keys, no back-off
+    assert make_lm("add-k", order=2).fit(TOY).model_bytes() > 8 * 11
+
+
 def test_sampling_is_reproducible_and_uses_the_vocabulary():
     model = make_lm("kn", order=3).fit(TOY)
     a, b = model.sample(5, seed=3), model.sample(5, seed=3)

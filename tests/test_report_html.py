@@ -33,6 +33,7 @@ def test_sections_present(rendered_grid):
         assert needle in html, needle
     assert "stupid-backoff" not in html
     assert "n-gram seen in train" in html and ">0.125</td>" in html
+    assert ">4,321</td>" in html and ">1,234,567</td>" in html and ">4.7</td>" in html  # the neural LM's costs
     assert "python -m bench sweep</code> adds accuracy" not in html  # the curves are there
     imgs = re.findall(r'<img src="([^"]+)"', html)
     # per imdb: time, curves, confusion, efficiency, scaling; r8: 3; nsmc: 2 + analyzers; LM: 1

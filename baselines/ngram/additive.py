@@ -28,6 +28,9 @@ class AddK(NgramLM):
         self.context_totals_ = [context_sums(t, counts.raw(n), counts.n_contexts(n))
                                 for n, t in enumerate(self.tables_, start=1)]
 
+    def _scoring_arrays(self) -> list[np.ndarray]:
+        return [*self.context_totals_, *(t.count for t in self.tables_)]
+
     def _combine(self, look: Lookups) -> np.ndarray:
         size = len(self.vocab_) - 1
         if self.order == 1:

@@ -167,6 +167,18 @@ class NgramLM:
         out[BOS] = -np.inf
         return out
 
+    def _scoring_arrays(self) -> list[np.ndarray]:
+        """The estimated arrays scoring reads besides the n-gram keys (log-probabilities and
+        back-off weights, or counts and totals); each smoothing lists its own."""
+        return []
+
+    def model_bytes(self) -> int:
+        """Size of the fitted model as scoring reads it: an int64 key per n-gram of order 2 and
+        above plus the estimated arrays. The hash index over the keys and the raw counts it was
+        estimated from (shared by every model fitted on the same counts) are not counted."""
+        self._check_fitted()
+        return int(sum(t.keys.nbytes for t in self.tables_[1:]) + sum(a.nbytes for a in self._scoring_arrays()))
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "vocab_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(sentences) first")

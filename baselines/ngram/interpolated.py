@@ -50,6 +50,9 @@ class InterpolatedLM(NgramLM):
                 self.log_probs_.append(np.log(prob))
             lower = prob
 
+    def _scoring_arrays(self) -> list[np.ndarray]:
+        return [*self.log_probs_, *self.log_backoffs_]
+
     def _combine(self, look: Lookups) -> np.ndarray:
         # ARPA back-off semantics: the longest seen n-gram's probability times the back-off weights
         # of the longer histories that were seen. Hits are nested (an n-gram's suffix is always in

@@ -37,6 +37,9 @@ class StupidBackoff(NgramLM):
                 score[a == 0] = np.log(self.alpha / (len(self.vocab_) - 1))
             self.log_scores_.append(score)
 
+    def _scoring_arrays(self) -> list[np.ndarray]:
+        return list(self.log_scores_)
+
     def _combine(self, look: Lookups) -> np.ndarray:
         out = self.log_scores_[0][look.words]
         depth = np.ones(len(out), dtype=np.int64)  # order of the longest seen n-gram
