@@ -141,7 +141,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     ``neural``: which of the plan's neural LMs to fit (None: all of them; empty: none)."""
     from baselines.ngram import make_lm
     from baselines.ngram.counts import NgramCounts
-    from baselines.ngram.perplexity import perplexity
+    from baselines.ngram.perplexity import perplexity_of_scores
     from baselines.ngram.vocab import build_and_encode
 
     plan, prof = LM_PLANS[profile], get_profile(profile)
@@ -178,6 +178,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
           f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
     written, matches, fitted = [], {}, {}
+    lm_scores = {}  # neural LM -> (its test log-probabilities, seconds): the kNN memory mixes them in
     for model, smoothing, order, identity in todo:
         t0 = time.perf_counter()
         if smoothing:
@@ -211,11 +212,21 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                 fit_s += time.perf_counter() - t_knn
         extra["model_bytes"] = lm.model_bytes()
         t1 = time.perf_counter()
-        ppl = perplexity(lm, test)
+        if model == KNN_LM:
+            reused, lm_s = lm_scores.get(KNN_BASE, (None, 0.0))
+            scores = lm.token_scores(test, lm_log_probs=reused)
+        else:
+            scores = lm.token_scores(test)
+        ppl = perplexity_of_scores(scores)
         score_s = time.perf_counter() - t1
         if model == KNN_LM:
+            # the cost of scoring with the memory includes the LM's, whichever run paid it
             extra["knn"].update(test_hit_share=lm.test_knn_hit_share_, search_seconds=lm.search_seconds_,
-                                test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)))
+                                test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)),
+                                lm_scores_reused=reused is not None, own_score_seconds=score_s)
+            score_s += lm_s
+        elif family == "neural":
+            lm_scores[model] = (scores.log_probs, score_s)
         record = _record(spec, tok, profile, model, family, order, smoothing, ppl, fit_s, score_s, extra,
                          identity)
         write_json_atomic(path_of[model + str(order)], record)

@@ -138,11 +138,17 @@ class KNNLM:
         for start in range(0, n, 1 << 20):  # faiss copies what it adds: bounded chunks
             self.index_.add(np.ascontiguousarray(keys[start:start + (1 << 20)]))
 
-    def _lm_and_neighbours(self, sentences: list[list[str]]):
-        """The LM's ln p of every scored token, and each position's ``k`` nearest stored keys:
+    def _lm_and_neighbours(self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None):
+        """The LM's ln p of every scored token (``lm_log_probs`` if given: the LM's own
+        ``token_scores(sentences).log_probs``), and each position's ``k`` nearest stored keys:
         ``(lm log-probs, distances, neighbour ids, target ids, sentence starts)``."""
         vectors, targets, starts = self.lm.context_vectors(sentences)
-        lm_lp = self.lm.log_probs_of(vectors, targets)
+        if lm_log_probs is None:
+            lm_lp = self.lm.log_probs_of(vectors, targets)
+        elif len(lm_log_probs) != len(targets):
+            raise ValueError(f"{len(lm_log_probs):,} LM log-probabilities given for {len(targets):,} scored tokens")
+        else:
+            lm_lp = np.asarray(lm_log_probs, dtype=np.float64)
         t0 = time.perf_counter()
         dist = np.empty((len(vectors), self.k), dtype=np.float32)
         nb = np.empty((len(vectors), self.k), dtype=np.int64)
@@ -160,11 +166,13 @@ class KNNLM:
                                              targets[i:i + rows], temperature)
                                for i in range(0, len(targets), rows)] or [np.zeros(0)])
 
-    def token_scores(self, sentences: list[list[str]]):
-        """ln p of every word and ``</s>`` under the mixture (a ``baselines.ngram.base.TokenScores``)."""
+    def token_scores(self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None):
+        """ln p of every word and ``</s>`` under the mixture (a ``baselines.ngram.base.TokenScores``).
+        ``lm_log_probs``: the LM's own ``token_scores(sentences).log_probs``, when already computed
+        (the full softmax is most of the cost of scoring; the LM is not run through it again)."""
         from baselines.ngram.base import TokenScores
 
-        lm_lp, dist, nb, targets, starts = self._lm_and_neighbours(sentences)
+        lm_lp, dist, nb, targets, starts = self._lm_and_neighbours(sentences, lm_log_probs)
         knn = self._knn(dist, nb, targets, self.temperature_, self.k_)
         self.lm_log_prob_ = float(lm_lp.sum())  # the LM alone on the same tokens
         self.test_knn_hit_share_ = float(np.isfinite(knn).mean()) if len(knn) else 0.0

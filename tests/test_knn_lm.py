@@ -74,6 +74,14 @@ def test_inverted_file_index_searching_every_cell_is_exact(lm, knn):
     assert ivf.datastore_bytes() == knn.datastore_bytes() + n * 8 + 4 * d * 4
 
 
+def test_the_lms_own_scores_can_be_mixed_in_instead_of_recomputed(lm, knn):
+    own = lm.token_scores(REPEATS).log_probs  # the LM's scoring path, not its vectors' softmax
+    given, computed = knn.token_scores(REPEATS, lm_log_probs=own), knn.token_scores(REPEATS)
+    np.testing.assert_allclose(given.log_probs, computed.log_probs, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="log-probabilities given"):
+        knn.token_scores(REPEATS, lm_log_probs=own[:-1])
+
+
 def test_model_size_is_the_lms_weights_plus_the_datastore(lm, knn):
     assert lm.model_bytes() == 4 * lm.n_parameters()  # float32 weights, nothing else
     assert knn.model_bytes() == lm.model_bytes() + knn.datastore_bytes()

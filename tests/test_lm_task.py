@@ -27,6 +27,9 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     assert knn["history"] == neural["lstm-lm"]["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
     assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
     assert (knn["perplexity"] < neural["lstm-lm"]["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
+    # scored in the same run, the memory mixes in the LM's own test scores instead of recomputing them
+    assert knn["knn"]["lm_scores_reused"] and knn["score_seconds"] >= knn["knn"]["own_score_seconds"]
+    assert math.isclose(knn["knn"]["test_perplexity_lm"], neural["lstm-lm"]["perplexity"], rel_tol=1e-9)
     assert knn["model_bytes"] == neural["lstm-lm"]["model_bytes"] + knn["knn"]["datastore_bytes"]
     assert neural["lstm-lm"]["model_bytes"] == 4 * neural["lstm-lm"]["n_parameters"]
     classic = [r for r in records if r["family"] == "classic"]
@@ -53,4 +56,5 @@ def test_lm_task_fits_the_memory_alone_when_its_lstm_lm_is_done(tiny_home):
     run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",))
     assert [p.name.split("__")[1] for p in written] == ["lstm-knn-lm"]
+    assert not json.loads(written[0].read_text())["knn"]["lm_scores_reused"]  # the LM scored the test text itself
     assert run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)) == []

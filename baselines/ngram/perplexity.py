@@ -32,7 +32,11 @@ def perplexity(model: NgramLM, sentences: list[list[str]]) -> Perplexity:
     if not model.normalised:
         raise NotNormalisedError(f"{model.name} scores are not probabilities, so it has no perplexity; "
                                  "use its scores to rank, or pick a normalised smoothing such as mkn")
-    scores = model.token_scores(sentences)
+    return perplexity_of_scores(model.token_scores(sentences))
+
+
+def perplexity_of_scores(scores) -> Perplexity:
+    """The perplexity of a model's ``token_scores`` (a ``baselines.ngram.base.TokenScores``)."""
     tokens, oov = len(scores.log_probs), int(scores.oov.sum())
     total = float(scores.log_probs.sum())
     in_vocab = float(scores.log_probs[~scores.oov].sum())  # not total minus OOVs: -inf - -inf is nan
