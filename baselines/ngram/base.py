@@ -174,8 +174,9 @@ class NgramLM:
 
     def model_bytes(self) -> int:
         """Size of the fitted model as scoring reads it: an int64 key per n-gram of order 2 and
-        above plus the estimated arrays. The hash index over the keys and the raw counts it was
-        estimated from (shared by every model fitted on the same counts) are not counted."""
+        above plus the estimated arrays. The hash index over the keys and the raw counts the
+        estimates came from (shared by every model fitted on the same counts) are not counted,
+        except by add-k, which scores from the counts themselves."""
         self._check_fitted()
         return int(sum(t.keys.nbytes for t in self.tables_[1:]) + sum(a.nbytes for a in self._scoring_arrays()))
 
