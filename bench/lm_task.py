@@ -180,7 +180,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
           f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
     written, matches, fitted = [], {}, {}
-    lm_scores = {}  # neural LM -> (its test log-probabilities, seconds): the kNN memory mixes them in
+    base_scores = (None, 0.0)  # the memory's LM's test log-probabilities and seconds, once scored
     for model, smoothing, order, identity in todo:
         t0 = time.perf_counter()
         if smoothing:
@@ -188,9 +188,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             fit_s, family = time.perf_counter() - t0 + count_s, "classic"
             if not lm.normalised:
                 continue  # stupid backoff ranks; it has no perplexity
-            # an n-gram model's parameters: one probability per distinct n-gram of orders 1..N
-            extra = {"count_seconds": count_s, "model_params": lm.params(),
-                     "n_parameters": int(sum(lm.params()["ngrams"]))}
+            extra = {"count_seconds": count_s, "model_params": lm.params()}
             if order not in matches:  # the same for every smoothing of an order
                 lengths = lm.match_lengths(test)
                 matches[order] = (np.bincount(lengths, minlength=order + 1)[1:] / len(lengths)).tolist()
@@ -202,7 +200,6 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                                 time.perf_counter() - t0)
             (lm, fit_s), family = fitted[name], "neural"
             extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),
-                     "n_parameters": lm.n_parameters(),
                      "seconds_per_epoch": getattr(lm, "seconds_per_epoch_", None),
                      "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None)}
             if model == KNN_LM:
@@ -210,12 +207,12 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
 
                 t_knn = time.perf_counter()
                 lm = KNNLM(lm, seed=seed, **plan.knn[dataset]).fit(train)
-                extra.update(knn={**lm.params(), "datastore_bytes": lm.datastore_bytes()}, base_fit_seconds=fit_s)
+                extra.update(knn=lm.params(), base_fit_seconds=fit_s)
                 fit_s += time.perf_counter() - t_knn
-        extra["model_bytes"] = lm.model_bytes()
+        extra.update(n_parameters=lm.n_parameters(), model_bytes=lm.model_bytes())
         t1 = time.perf_counter()
         if model == KNN_LM:
-            reused, lm_s = lm_scores.get(KNN_BASE, (None, 0.0))
+            reused, lm_s = base_scores
             scores = lm.token_scores(test, lm_log_probs=reused)
         else:
             scores = lm.token_scores(test)
@@ -227,8 +224,8 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                                 test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)),
                                 lm_scores_reused=reused is not None, own_score_seconds=score_s)
             score_s += lm_s
-        elif family == "neural":
-            lm_scores[model] = (scores.log_probs, score_s)
+        elif model == KNN_BASE:
+            base_scores = (scores.log_probs, score_s)
         record = _record(spec, tok, profile, model, family, order, smoothing, ppl, fit_s, score_s, extra,
                          identity)
         write_json_atomic(path_of[model + str(order)], record)

@@ -208,4 +208,4 @@ class KNNLM:
                 "chosen_lambda": self.lambda_, "chosen_temperature": self.temperature_, "chosen_k": self.k_,
                 "validation_perplexity_lm": math.exp(self.validation_nll_lm_),
                 "validation_perplexity": math.exp(self.validation_nll_),
-                "datastore_seconds": self.datastore_seconds_}
+                "datastore_seconds": self.datastore_seconds_, "datastore_bytes": self.datastore_bytes()}

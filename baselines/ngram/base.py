@@ -172,6 +172,11 @@ class NgramLM:
         back-off weights, or counts and totals); each smoothing lists its own."""
         return []
 
+    def n_parameters(self) -> int:
+        """One probability per distinct n-gram of orders 1..N."""
+        self._check_fitted()
+        return int(sum(len(t) for t in self.tables_))
+
     def model_bytes(self) -> int:
         """Size of the fitted model as scoring reads it: an int64 key per n-gram of order 2 and
         above plus the estimated arrays. The hash index over the keys and the raw counts the
