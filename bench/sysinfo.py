@@ -25,14 +25,35 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def _cpu_model() -> str:
+def _cpuinfo() -> dict[str, str]:
+    """The first processor's fields in /proc/cpuinfo (empty where there is none)."""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+            if not line.strip():
+                break
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    return fields
+
+
+def _cpu_model() -> str:
+    return _cpuinfo().get("model name") or platform.processor() or platform.machine()
+
+
+def cpu_generation() -> str | None:
+    """Vendor, family and model numbers and the widest vector extension, e.g. ``AuthenticAMD
+    family 26 model 2, avx512f``: virtual machines often name every CPU alike ("AMD EPYC"), and
+    float results of neural training can differ between CPU generations."""
+    info = _cpuinfo()
+    if "cpu family" not in info:
+        return None
+    flags = set(info.get("flags", "").split())
+    vector = next((f for f in ("avx512f", "avx2", "avx", "sse4_2") if f in flags), None)
+    gen = f"{info.get('vendor_id', '?')} family {info['cpu family']} model {info.get('model', '?')}"
+    return f"{gen}, {vector}" if vector else gen
 
 
 def _git(*args: str) -> str | None:
@@ -63,6 +84,7 @@ def machine() -> dict:
     return {
         "platform": platform.platform(),
         "cpu": _cpu_model(),
+        "cpu_generation": cpu_generation(),
         "cpu_count": os.cpu_count(),
         "memory_gb": mem_gb,
         "python_executable": sys.executable,

@@ -29,9 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from reports.compute import lm_own_seconds, provenance
+
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
            "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
-           "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes"]
+           "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes", "count_seconds",
+           "finished_at", "own_seconds", "provenance"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -53,9 +56,12 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
             row["family"] = row["family"] or ("classic" if row["order"] is not None else "neural")
             row["profile"] = row["profile"] or "default"
+            row["own_seconds"] = lm_own_seconds(doc)  # what the run cost on its own (reports.compute)
+            row["provenance"] = provenance(doc.get("machine"), doc.get("versions"))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes"):
+    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes",
+                   "count_seconds", "own_seconds"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
 

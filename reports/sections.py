@@ -11,6 +11,7 @@ import pandas as pd
 from bench.results import RunResult
 from reports import plots, plots_sizes
 from reports.advice import recommendations
+from reports.compute import compute_tables
 from reports.language_models import lm_summary
 from reports.references import all_sources, references_for
 from reports.significance import classic_vs_neural
@@ -92,5 +93,6 @@ def page_context(results: list[RunResult], lm: pd.DataFrame, profile: str,
         "korean": _korean_section(summary, {r.dataset: r.language for r in results}),
         "language_models": _lm_section(lm),
         "caps_notes": sorted({r.caps_note for r in results if r.caps_note}),
+        "compute": compute_tables(results, lm),
         "versions": latest.versions, "machine": latest.machine, "sources": all_sources(),
     }

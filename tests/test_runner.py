@@ -75,3 +75,16 @@ def test_results_record_whether_the_code_was_edited(monkeypatch, status, modifie
     assert sysinfo.code_version() == {"code_commit": "8899fb3", "code_modified": modified}
     monkeypatch.setattr(sysinfo, "_git", lambda *args: None)  # not a git checkout (an installed wheel)
     assert sysinfo.code_version() == {"code_commit": None, "code_modified": None}
+
+
+def test_results_record_the_cpu_generation(monkeypatch):
+    from bench import sysinfo
+
+    info = {"vendor_id": "AuthenticAMD", "cpu family": "26", "model": "2", "model name": "AMD EPYC",
+            "flags": "fpu sse4_2 avx avx2 avx512f"}
+    monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: info)
+    assert sysinfo.cpu_generation() == "AuthenticAMD family 26 model 2, avx512f"
+    monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: {**info, "flags": "fpu sse4_2 avx avx2"})
+    assert sysinfo.cpu_generation() == "AuthenticAMD family 26 model 2, avx2"
+    monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: {})  # no /proc/cpuinfo (macOS)
+    assert sysinfo.cpu_generation() is None
