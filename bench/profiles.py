@@ -133,8 +133,8 @@ PROFILES = {
                         # lstm 0.2821 against 0.2888 (word dropout 0.4 instead of 0.3: 0.3041),
                         # lstm-attention 0.2721 against 0.2842 (word dropout 0.4: 0.2849). Re-measured on
                         # an AMD Zen 5 machine, lstm 0.2899 (best epoch 2 of 4); a cosine decay of the
-                        # learning rate to zero over 4 epochs 0.2828 (over 3: 0.2953, over 6: 0.2918),
-                        # where a moving average of the weights (0.99) gave 0.2996, sequences to the 99th
+                        # learning rate to zero over 4 epochs 0.2828 (over 3: 0.2953, over 6: 0.2918);
+                        # a moving average of the weights (0.99) 0.2996, sequences to the 99th
                         # percentile (905 tokens) 0.2904, 30,000 words 0.2864, 128-dim embeddings 0.2883,
                         # 128 units 0.3202, batches of 32 0.3433, max pooling of the states 0.3141
                         # (seed 0); with the decay on seeds 1 and 2: 0.3004, 0.2831 against 0.2952, 0.2948,
