@@ -75,6 +75,32 @@ def _fmt(seconds: float) -> str:
     return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
 
 
+def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[float]]) -> str:
+    """The progress line's estimate of the time left, from the runs timed so far in this grid.
+
+    A run costs what the runs of its (dataset, model) cost, else what that model cost on the other
+    datasets: a neural model takes minutes where naive Bayes takes seconds, so one mean over all
+    runs would be off by orders of magnitude while the cheap models run first. Runs of a model not
+    yet timed are counted, not guessed.
+    """
+    by_model: dict[str, list[float]] = {}
+    for (_, model), seconds in timed.items():
+        by_model.setdefault(model, []).extend(seconds)
+    known, untimed = 0.0, 0
+    for config in remaining:
+        seconds = timed.get((config.dataset, config.model)) or by_model.get(config.model)
+        if seconds:
+            known += sum(seconds) / len(seconds)
+        else:
+            untimed += 1
+    if not timed:
+        return ""
+    if not untimed:
+        return f", about {_fmt(known)} left"
+    runs = "run" if untimed == 1 else "runs"
+    return f", about {_fmt(known)} left for the models timed so far + {untimed} {runs} of models not yet timed"
+
+
 def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
     cmd = [sys.executable, "-m", "bench", "run", "--dataset", config.dataset, "--model", config.model,
            "--tokenizer", config.tokenizer, "--profile", config.profile, "--seed", str(config.seed),
@@ -100,14 +126,14 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
         print(f"{len(outcome.skipped)} of {len(configs)} runs already have results (use --force to redo)",
               file=sys.stderr)
     start = time.perf_counter()
-    ran_s, n_ran = 0.0, 0  # the estimate counts only runs made here, not those skipped on the way
+    timed: dict[tuple[str, str], list[float]] = {}  # only runs made here, not those skipped on the way
     for i, (config, path) in enumerate(todo, start=1):
         elapsed = time.perf_counter() - start
-        eta = f", about {_fmt(ran_s / n_ran * (len(todo) - i + 1))} left" if n_ran else ""
+        eta = time_left([c for c, _ in todo[i - 1:]], timed)
         print(f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})", file=sys.stderr, flush=True)
         seconds = _run_locked(config, path, results_dir, force, outcome)
         if seconds is not None:
-            ran_s, n_ran = ran_s + seconds, n_ran + 1
+            timed.setdefault((config.dataset, config.model), []).append(seconds)
     print(outcome.summary(), file=sys.stderr, flush=True)
     return outcome
 

@@ -138,3 +138,17 @@ def test_scale_command_adds_ngram_lm_points_to_the_report(tiny_home):
     stamps = {p.name: p.stat().st_mtime_ns for p in (results_home() / "lm_scale").glob("*.json")}
     assert args.func(args) == 0
     assert stamps == {p.name: p.stat().st_mtime_ns for p in (results_home() / "lm_scale").glob("*.json")}
+
+
+def test_time_left_costs_each_run_by_its_own_model_and_counts_untimed_ones():
+    from bench.grid import plan, time_left
+
+    remaining = plan(["sms-spam", "r8"], ["nb", "lstm"], [0, 1], "default")
+    sms_nb, r8_nb = ("sms-spam", "nb"), ("r8", "nb")
+    assert time_left(remaining, {}) == ""
+    # naive Bayes timed on SMS only: R8's naive Bayes takes SMS's mean, the four LSTM runs are counted
+    assert time_left(remaining, {sms_nb: [2.0, 4.0]}) == (
+        ", about 0m12s left for the models timed so far + 4 runs of models not yet timed")
+    # each run at its own (dataset, model) mean once that has been timed
+    timed = {sms_nb: [3.0], r8_nb: [5.0], ("sms-spam", "lstm"): [60.0], ("r8", "lstm"): [120.0]}
+    assert time_left(remaining, timed) == ", about 6m16s left"
