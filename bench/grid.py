@@ -83,6 +83,8 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
     runs would be off by orders of magnitude while the cheap models run first. Runs of a model not
     yet timed are counted, not guessed.
     """
+    if not timed:
+        return ""
     by_model: dict[str, list[float]] = {}
     for (_, model), seconds in timed.items():
         by_model.setdefault(model, []).extend(seconds)
@@ -93,8 +95,6 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
             known += sum(seconds) / len(seconds)
         else:
             untimed += 1
-    if not timed:
-        return ""
     if not untimed:
         return f", about {_fmt(known)} left"
     runs = "run" if untimed == 1 else "runs"
