@@ -22,6 +22,7 @@ from bench.datasets import Split, get_dataset
 from bench.memory import PeakWatch
 from bench.metrics import classification_metrics
 from bench.models import get_model
+from bench.params import check_types
 from bench.profiles import get_profile
 from bench.errors import BenchError
 from bench.results import (RunConfig, RunResult, model_dir, results_home, run_id, run_path, save_result,
@@ -80,6 +81,16 @@ def _tokenize_stats(train: TokenizedSplit, test: TokenizedSplit, n_docs: int) ->
             "tokenize_workers": max(train.workers, test.workers)}
 
 
+def _sklearn_parameter_error() -> type[Exception]:
+    """scikit-learn's error for an estimator parameter out of its range, raised when fit starts.
+
+    Called only while an exception is being matched, so a neural run never imports scikit-learn.
+    """
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    return InvalidParameterError
+
+
 def _log(msg: str, quiet: bool) -> None:
     if not quiet:
         print(msg, file=sys.stderr, flush=True)
@@ -89,8 +100,10 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     """Run one configuration end to end and (if ``results_dir``) store its result atomically."""
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     spec, model_spec, profile, tokenizer, params, identity = _resolve(config)
-    try:  # before any data is read: a misspelled or out-of-range --param fails at once
-        model = model_spec.cls()(seed=config.seed, **params)
+    try:  # before any data is read: a misspelled, mistyped or out-of-range --param fails at once
+        cls = model_spec.cls()
+        check_types(cls, params)
+        model = cls(seed=config.seed, **params)
     except (TypeError, ValueError) as exc:
         raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     _log(f"{config.label()}: loading data", quiet)
@@ -112,8 +125,11 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
 
     _log(f"{config.label()}: fitting on {len(train):,} documents", quiet)
     t0 = time.perf_counter()
-    with PeakWatch() as fit_memory:  # what fitting needs beyond the loaded data
-        model.fit(train_docs, train.labels, len(spec.classes), groups=train.groups)
+    try:
+        with PeakWatch() as fit_memory:  # what fitting needs beyond the loaded data
+            model.fit(train_docs, train.labels, len(spec.classes), groups=train.groups)
+    except _sklearn_parameter_error() as exc:  # its ranges (alpha >= 0, C > 0) are checked only here
+        raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     proba = np.asarray(model.predict_proba(test_docs))
