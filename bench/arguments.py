@@ -52,6 +52,8 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
         if name == "report":
             s.add_argument("--benchmarks", metavar="FILE", help="pytest-benchmark JSON to fold in (kept as "
                            "RESULTS_DIR/benchmarks.json; that file is picked up by default)")
+            s.add_argument("--markdown", action="store_true", help="print the profile's accuracy and "
+                           "perplexity tables as Markdown (every profile when none is given); no HTML")
     _add_size_commands(sub, commands)
     _add_ngram_command(sub, commands)
     s = sub.add_parser("lm", help="the language-modelling task: perplexity per smoothing, order, neural LM")

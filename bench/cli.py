@@ -197,11 +197,30 @@ def _run_and_report(configs: list, args, *, lm_datasets: list[str] = (), then=No
 
 
 def cmd_report(args) -> int:
-    """Re-render the HTML report from stored results, running nothing."""
+    """Re-render the HTML report from stored results, running nothing (or print Markdown tables)."""
     from reports.html import render_report
 
+    if args.markdown:
+        return _markdown(args)
     path = render_report(_results_dir(args), profile=args.profile, benchmarks=args.benchmarks)
     print(f"report: {path}")
+    return 0
+
+
+def _markdown(args) -> int:
+    from bench.results import load_results
+    from reports.language_models import load_lm_results
+    from reports.markdown import markdown_report
+
+    results_dir = _results_dir(args)
+    results, lm = load_results(results_dir), load_lm_results(results_dir)
+    profiles = sorted({r.profile for r in results} | set(lm["profile"]))
+    if not profiles:
+        raise BenchError(f"no results in {results_dir}; run `python -m bench all` first")
+    if args.profile is not None and args.profile not in profiles:
+        raise BenchError(f"no results for profile {args.profile!r} in {results_dir} (there are: "
+                         f"{', '.join(profiles)})")
+    print("\n".join(markdown_report(results, lm, p) for p in ([args.profile] if args.profile else profiles)))
     return 0
 
 

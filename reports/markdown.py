@@ -1,0 +1,102 @@
+"""Stored results as Markdown tables (``bench report --markdown``), to paste into a README, a
+paper or an issue instead of copying figures by hand.
+
+Classification: one row per model, one column per dataset, each cell the mean test accuracy over
+the stored seeds with their standard deviation and count; a model run with a tokenizer other than
+the one most of its dataset's runs use gets a row of its own (``nb (okt)``). Language models: test
+perplexity per model and corpus, each n-gram smoothing at its best order. Figures come from the
+tables the HTML report shows (``reports.tables``, ``reports.language_models``), so both agree.
+Never imports a model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from reports.language_models import lm_summary
+from reports.tables import runs_frame, summary_frame
+
+
+def _accuracy_cell(row) -> str:
+    std = row["accuracy_std"]
+    spread = f" ± {std:.4f}" if std == std and row["seeds"] > 1 else ""  # NaN for a single seed
+    return f"{row['accuracy']:.4f}{spread} ({int(row['seeds'])})"
+
+
+def _model_rank(model: str) -> int:
+    """Registry order (classic models first), unregistered names last."""
+    from bench.models import MODELS
+
+    names = list(MODELS)
+    return names.index(model) if model in names else len(names)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _pivot(cells: dict[tuple[str, str], tuple[float, str]], datasets: list[str], rows: list[str],
+           higher_is_better: bool) -> list[list[str]]:
+    """``cells[(row, dataset)] = (value, text)`` as table rows, the best value per dataset in bold."""
+    pick = max if higher_is_better else min
+    best = {d: pick((v for (r, dd), (v, _) in cells.items() if dd == d), default=None) for d in datasets}
+    out = []
+    for r in rows:
+        line = [f"`{r}`"]
+        for d in datasets:
+            value, text = cells.get((r, d), (None, "–"))
+            line.append(f"**{text}**" if value is not None and value == best[d] else text)
+        out.append(line)
+    return out
+
+
+def classification_table(results) -> str:
+    """Mean test accuracy ± std (seeds) per model and dataset, from a profile's run results."""
+    summary = summary_frame(runs_frame(results))
+    if summary.empty:
+        return "No classification results."
+    main_tok = summary.groupby("dataset")["tokenizer"].agg(lambda s: s.value_counts().index[0])
+    cells, keys = {}, {}
+    for _, row in summary.iterrows():
+        name = row["model"]
+        if row["tokenizer"] != main_tok[row["dataset"]]:
+            name = f"{name} ({row['tokenizer']})"
+        cells[(name, row["dataset"])] = (row["accuracy"], _accuracy_cell(row))
+        keys[name] = (_model_rank(row["model"]), name != row["model"], name)
+    rows = sorted(keys, key=keys.get)
+    datasets = sorted(summary["dataset"].unique())
+    header = ["model"] + [f"{d} ({main_tok[d]})" for d in datasets]
+    return _table(header, _pivot(cells, datasets, rows, higher_is_better=True))
+
+
+def lm_table(lm: pd.DataFrame) -> str:
+    """Test perplexity per language model and corpus; each n-gram smoothing at its best order."""
+    summary = lm_summary(lm)
+    if summary.empty:
+        return "No language-model results."
+    cells, order = {}, []
+    for (dataset, model), part in summary.groupby(["dataset", "model"], sort=False):
+        best = part.loc[part["perplexity"].idxmin()]
+        is_ngram = best["order"] is not None and not (isinstance(best["order"], float) and math.isnan(best["order"]))
+        text = f"{best['perplexity']:,.1f}" + (f" (order {int(best['order'])})" if is_ngram else "")
+        cells[(model, dataset)] = (best["perplexity"], text)
+        order.append((not is_ngram, model))
+    rows = sorted(set(order), key=lambda k: (k[0], k[1]))
+    datasets = sorted(summary["dataset"].unique())
+    return _table(["model"] + datasets, _pivot(cells, datasets, [m for _, m in rows], higher_is_better=False))
+
+
+def markdown_report(results, lm: pd.DataFrame, profile: str) -> str:
+    """The classification and language-model tables of one profile, with headings."""
+    lm = lm[lm["profile"] == profile] if not lm.empty else lm
+    parts = [f"## Profile `{profile}`", "",
+             "Test accuracy, mean ± standard deviation over seeds (number of seeds); bold: best on the dataset.",
+             "", classification_table([r for r in results if r.profile == profile])]
+    if not lm.empty:
+        parts += ["", "Test perplexity (lower is better); n-gram smoothings at their best order.", "",
+                  lm_table(lm)]
+    return "\n".join(parts) + "\n"
