@@ -58,3 +58,16 @@ def test_lm_task_fits_the_memory_alone_when_its_lstm_lm_is_done(tiny_home):
     assert [p.name.split("__")[1] for p in written] == ["lstm-knn-lm"]
     assert not json.loads(written[0].read_text())["knn"]["lm_scores_reused"]  # the LM scored the test text itself
     assert run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)) == []
+
+
+def test_plan_params_per_dataset_then_model():
+    from bench.lm_task import LMPlan
+
+    plan = LMPlan(ngram=(), neural=("rnn-lm", "lstm-lm"), neural_params={"units": 8, "learning_rate": 5e-3},
+                  neural_overrides={"sms-spam": {"units": 16}}, model_overrides={"rnn-lm": {"learning_rate": 1e-3}})
+    assert plan.neural_params_for("sms-spam") == {"units": 16, "learning_rate": 5e-3}
+    assert plan.neural_params_for("sms-spam", "rnn-lm") == {"units": 16, "learning_rate": 1e-3}
+    assert plan.neural_params_for("r8", "lstm-lm") == {"units": 8, "learning_rate": 5e-3}
+    full = LM_PLANS["full"]
+    assert full.neural_params_for("r8", "rnn-lm")["learning_rate"] == 1e-3
+    assert full.neural_params_for("r8", "lstm-lm") == full.neural_params_for("r8")  # its runs keep their ids
