@@ -23,6 +23,7 @@ from bench.results import load_results
 from reports.benchmarks import DEFAULT_NAME, load_benchmarks
 from reports.language_models import load_lm_results, load_lm_scale
 from reports.sections import page_context
+from reports.superseded import current_lm_rows, current_results, superseded_note
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -91,7 +92,7 @@ def render_report(results_dir: Path, *, profile: str | None = None,
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
     ``benchmarks`` is a pytest-benchmark JSON file to fold in (default: ``results_dir/benchmarks.json``).
     """
-    results = load_results(results_dir)
+    results, superseded = current_results(load_results(results_dir))
     if not results:
         raise BenchError(f"no results in {results_dir / 'runs'}; run `python -m bench all` first")
     profiles = sorted({r.profile for r in results})
@@ -101,7 +102,8 @@ def render_report(results_dir: Path, *, profile: str | None = None,
         raise BenchError(f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
                          f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first")
     bench_data = _benchmarks(results_dir, benchmarks)
-    lm, lm_scale = load_lm_results(results_dir), load_lm_scale(results_dir)
+    (lm, lm_left_out), lm_scale = current_lm_rows(load_lm_results(results_dir)), load_lm_scale(results_dir)
+    note = superseded_note(superseded, lm_left_out)
     generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     template = _ENV.get_template("report.html.j2")
     out_dir = results_dir / "report"
@@ -110,7 +112,8 @@ def render_report(results_dir: Path, *, profile: str | None = None,
         context = page_context([r for r in results if r.profile == p], lm[lm["profile"] == p], p,
                                lm_scale[lm_scale["profile"] == p])
         nav = [{"name": q, "href": page_name(q), "current": q == p} for q in profiles]
-        html = template.render(**context, nav=nav, benchmarks=bench_data, generated=generated)
+        html = template.render(**context, nav=nav, benchmarks=bench_data, generated=generated,
+                               superseded_note=note)
         _write(out_dir / page_name(p), html)
         if p == profile:
             _write(index, html)

@@ -30,11 +30,12 @@ from pathlib import Path
 import pandas as pd
 
 from reports.compute import lm_own_seconds, provenance
+from reports.superseded import config_key
 
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
            "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
            "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes", "count_seconds",
-           "finished_at", "own_seconds", "provenance"]
+           "finished_at", "own_seconds", "provenance", "config"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -58,6 +59,7 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             row["profile"] = row["profile"] or "default"
             row["own_seconds"] = lm_own_seconds(doc)  # what the run cost on its own (reports.compute)
             row["provenance"] = provenance(doc.get("machine"), doc.get("versions"))
+            row["config"] = config_key(doc.get("identity"))  # seeds of one configuration share it
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes",

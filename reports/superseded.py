@@ -1,0 +1,70 @@
+"""Which stored runs a report summarises: those of each configuration's latest settings.
+
+A result file is keyed by its run's whole identity (settings, data checksum, tokenizer version,
+seed), so when a profile's settings change and the grid runs again, the new runs are stored beside
+the old ones under the same dataset, model and tokenizer. Averaging them together would report one
+row of two different models. Runs are grouped by what a report's row shows (dataset, model,
+tokenizer, profile, training cap; for language models also order and smoothing); in each group the
+runs whose identity, seed aside, matches the most recently finished run's are kept and the others
+are *superseded*: left out of every table and plot, and counted in a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+
+
+def config_key(identity: dict | None) -> str:
+    """What makes two runs seeds of one configuration: their identity without the seed."""
+    rest = {k: v for k, v in (identity or {}).items() if k != "seed"}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _row_key(r) -> tuple:
+    return r.dataset, r.model, r.tokenizer.get("name"), r.profile, r.max_train
+
+
+def current_results(results: list) -> tuple[list, list]:
+    """``(kept, superseded)`` run results: each row's runs of its latest configuration, and the rest."""
+    latest = {}
+    for r in results:
+        key = _row_key(r)
+        if key not in latest or r.finished_at > latest[key].finished_at:
+            latest[key] = r
+    wanted = {key: config_key(r.identity) for key, r in latest.items()}
+    kept = [r for r in results if config_key(r.identity) == wanted[_row_key(r)]]
+    kept_ids = {id(r) for r in kept}
+    return kept, [r for r in results if id(r) not in kept_ids]
+
+
+LM_ROW = ["dataset", "model", "order", "smoothing", "tokenizer", "profile"]
+
+
+def current_lm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Language-model rows of each (corpus, model, order, smoothing, tokenizer, profile)'s latest
+    configuration (``frame`` has ``config`` and ``finished_at`` columns), and how many were left out."""
+    if frame.empty or "config" not in frame:
+        return frame, 0
+    keys = pd.Series(["\x1f".join(map(str, row)) for row in frame[LM_ROW].itertuples(index=False)],
+                     index=frame.index)
+    latest = frame.assign(_key=keys).sort_values("finished_at", na_position="first").groupby("_key")["config"].last()
+    keep = (frame["config"] == keys.map(latest)).to_numpy()
+    return frame[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def superseded_note(runs: list, lm_left_out: int = 0) -> str | None:
+    """One sentence for the report on what was left out, or None."""
+    if not runs and not lm_left_out:
+        return None
+    parts = []
+    if runs:
+        rows = sorted({f"{r.dataset} × {r.model} ({r.profile})" for r in runs})
+        shown = ", ".join(rows[:6]) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+        parts.append(f"{len(runs)} classification run{'s' * (len(runs) != 1)} ({shown})")
+    if lm_left_out:
+        parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
+    return (" and ".join(parts) + " made with earlier settings, data or tokenizer versions than the latest "
+            "run of the same row are left out, so no row averages two configurations.")
