@@ -66,5 +66,5 @@ def superseded_note(runs: list, lm_left_out: int = 0) -> str | None:
         parts.append(f"{len(runs)} classification run{'s' * (len(runs) != 1)} ({shown})")
     if lm_left_out:
         parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
-    return (" and ".join(parts) + " made with earlier settings, data or tokenizer versions than the latest "
-            "run of the same row are left out, so no row averages two configurations.")
+    return ("Left out: " + " and ".join(parts) + ", made with earlier settings, data or tokenizer versions "
+            "than the latest run of the same row, so that no row averages two configurations.")
