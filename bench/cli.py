@@ -208,14 +208,11 @@ def cmd_report(args) -> int:
 
 
 def _markdown(args) -> int:
-    from bench.results import load_results
-    from reports.language_models import load_lm_results
     from reports.markdown import markdown_report
-    from reports.superseded import current_lm_rows, current_results, superseded_note
+    from reports.superseded import load_current
 
     results_dir = _results_dir(args)
-    (results, superseded), (lm, lm_left_out) = current_results(load_results(results_dir)), \
-        current_lm_rows(load_lm_results(results_dir))
+    results, lm, note = load_current(results_dir)
     profiles = sorted({r.profile for r in results} | set(lm["profile"]))
     if not profiles:
         raise BenchError(f"no results in {results_dir}; run `python -m bench all` first")
@@ -223,7 +220,6 @@ def _markdown(args) -> int:
         raise BenchError(f"no results for profile {args.profile!r} in {results_dir} (there are: "
                          f"{', '.join(profiles)})")
     print("\n".join(markdown_report(results, lm, p) for p in ([args.profile] if args.profile else profiles)))
-    note = superseded_note(superseded, lm_left_out)
     if note:
         print(f"note: {note}", file=sys.stderr)
     return 0

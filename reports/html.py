@@ -19,11 +19,10 @@ from pathlib import Path
 import jinja2
 
 from bench.errors import BenchError
-from bench.results import load_results
 from reports.benchmarks import DEFAULT_NAME, load_benchmarks
-from reports.language_models import load_lm_results, load_lm_scale
+from reports.language_models import load_lm_scale
 from reports.sections import page_context
-from reports.superseded import current_lm_rows, current_results, superseded_note
+from reports.superseded import load_current
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -92,7 +91,7 @@ def render_report(results_dir: Path, *, profile: str | None = None,
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
     ``benchmarks`` is a pytest-benchmark JSON file to fold in (default: ``results_dir/benchmarks.json``).
     """
-    results, superseded = current_results(load_results(results_dir))
+    results, lm, note = load_current(results_dir)
     if not results:
         raise BenchError(f"no results in {results_dir / 'runs'}; run `python -m bench all` first")
     profiles = sorted({r.profile for r in results})
@@ -102,8 +101,7 @@ def render_report(results_dir: Path, *, profile: str | None = None,
         raise BenchError(f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
                          f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first")
     bench_data = _benchmarks(results_dir, benchmarks)
-    (lm, lm_left_out), lm_scale = current_lm_rows(load_lm_results(results_dir)), load_lm_scale(results_dir)
-    note = superseded_note(superseded, lm_left_out)
+    lm_scale = load_lm_scale(results_dir)
     generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     template = _ENV.get_template("report.html.j2")
     out_dir = results_dir / "report"

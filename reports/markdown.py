@@ -11,8 +11,6 @@ Never imports a model.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from reports.language_models import lm_summary
@@ -78,16 +76,15 @@ def lm_table(lm: pd.DataFrame) -> str:
     summary = lm_summary(lm)
     if summary.empty:
         return "No language-model results."
-    cells, order = {}, []
+    cells, rows = {}, set()
     for (dataset, model), part in summary.groupby(["dataset", "model"], sort=False):
         best = part.loc[part["perplexity"].idxmin()]
-        is_ngram = best["order"] is not None and not (isinstance(best["order"], float) and math.isnan(best["order"]))
-        text = f"{best['perplexity']:,.1f}" + (f" (order {int(best['order'])})" if is_ngram else "")
+        neural = best["family"] == "neural"
+        text = f"{best['perplexity']:,.1f}" + ("" if neural else f" (order {int(best['order'])})")
         cells[(model, dataset)] = (best["perplexity"], text)
-        order.append((not is_ngram, model))
-    rows = sorted(set(order), key=lambda k: (k[0], k[1]))
+        rows.add((neural, model))  # the n-gram smoothings first
     datasets = sorted(summary["dataset"].unique())
-    return _table(["model"] + datasets, _pivot(cells, datasets, [m for _, m in rows], higher_is_better=False))
+    return _table(["model"] + datasets, _pivot(cells, datasets, [m for _, m in sorted(rows)], higher_is_better=False))
 
 
 def markdown_report(results, lm: pd.DataFrame, profile: str) -> str:

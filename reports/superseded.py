@@ -11,16 +11,14 @@ are *superseded*: left out of every table and plot, and counted in a note.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import pandas as pd
+
+from bench.results import load_results, run_id
 
 
 def config_key(identity: dict | None) -> str:
     """What makes two runs seeds of one configuration: their identity without the seed."""
-    rest = {k: v for k, v in (identity or {}).items() if k != "seed"}
-    return hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return run_id({k: v for k, v in (identity or {}).items() if k != "seed"})
 
 
 def _row_key(r) -> tuple:
@@ -35,9 +33,10 @@ def current_results(results: list) -> tuple[list, list]:
         if key not in latest or r.finished_at > latest[key].finished_at:
             latest[key] = r
     wanted = {key: config_key(r.identity) for key, r in latest.items()}
-    kept = [r for r in results if config_key(r.identity) == wanted[_row_key(r)]]
-    kept_ids = {id(r) for r in kept}
-    return kept, [r for r in results if id(r) not in kept_ids]
+    kept, superseded = [], []
+    for r in results:
+        (kept if config_key(r.identity) == wanted[_row_key(r)] else superseded).append(r)
+    return kept, superseded
 
 
 LM_ROW = ["dataset", "model", "order", "smoothing", "tokenizer", "profile"]
@@ -68,3 +67,13 @@ def superseded_note(runs: list, lm_left_out: int = 0) -> str | None:
         parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
     return ("Left out: " + " and ".join(parts) + ", made with earlier settings, data or tokenizer versions "
             "than the latest run of the same row, so that no row averages two configurations.")
+
+
+def load_current(results_dir) -> tuple[list, pd.DataFrame, str | None]:
+    """The stored classification results and language-model rows a report shows (each row's latest
+    configuration), and the note on what was left out (None when nothing was)."""
+    from reports.language_models import load_lm_results
+
+    results, superseded = current_results(load_results(results_dir))
+    lm, lm_left_out = current_lm_rows(load_lm_results(results_dir))
+    return results, lm, superseded_note(superseded, lm_left_out)
