@@ -31,9 +31,19 @@ class EpochTimer(keras.callbacks.Callback):
         self._batches += 1
         now = time.perf_counter()
         if self.verbose and now - self._last > self.every:
-            print(f"  epoch {len(self.records) + 1}: {self._batches} batches, {now - self._t0:.0f}s",
-                  file=sys.stderr, flush=True)
+            print(f"  {self.progress(now - self._t0)}", file=sys.stderr, flush=True)
             self._last = now
+
+    def progress(self, elapsed: float) -> str:
+        """The progress line inside an epoch: the epoch of how many, the batches of how many and
+        the time left in the epoch at the pace so far, where ``fit`` knows the totals."""
+        epochs, steps = (self.params or {}).get("epochs"), (self.params or {}).get("steps")
+        epoch = f"{len(self.records) + 1}" + (f"/{epochs}" if epochs else "")
+        if not steps:
+            return f"epoch {epoch}: {self._batches} batches, {elapsed:.0f}s"
+        left = elapsed / self._batches * max(steps - self._batches, 0)
+        return (f"epoch {epoch}: {self._batches:,} of {steps:,} batches, {elapsed:.0f}s, "
+                f"about {_duration(left)} left in the epoch")
 
     def on_test_begin(self, logs=None):
         if self._train_end is None:  # validation inside fit(): the training pass is over
@@ -50,6 +60,14 @@ class EpochTimer(keras.callbacks.Callback):
             metrics = ", ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items())
             print(f"  epoch {epoch + 1}: {metrics} ({rec['seconds']:.1f}s, "
                   f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)", file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    """``45s``, ``12 min`` or ``1 h 05 min``."""
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def throughput(records: list[dict], unit: str = "docs") -> tuple[float | None, float | None]:

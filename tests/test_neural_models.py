@@ -217,3 +217,19 @@ def test_word_dropout_drops_whole_tokens():
     assert all(len(set(row)) == 1 for row in per_token)  # a token is dropped whole or kept whole
     assert 0.3 < (per_token[:, 0] == 0).mean() < 0.7
     assert np.array_equal(np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=False)), np.ones((4, 30, 8)))
+
+
+def test_progress_inside_an_epoch_counts_batches_against_the_total(capsys):
+    from neural.training import EpochTimer
+
+    timer = EpochTimer(1_000, every=-1.0)
+    timer.set_params({"epochs": 8, "steps": 855, "verbose": 0})
+    timer.on_epoch_begin(0)
+    for _ in range(5):
+        timer.on_train_batch_end(0)
+    last = capsys.readouterr().err.splitlines()[-1].strip()
+    assert last.startswith("epoch 1/8: 5 of 855 batches,") and last.endswith("left in the epoch")
+    assert timer.progress(100.0) == "epoch 1/8: 5 of 855 batches, 100s, about 4 h 43 min left in the epoch"
+    assert timer.progress(0.05).endswith("about 8s left in the epoch")
+    timer.set_params({})  # a generator of unknown length: no total to count against
+    assert timer.progress(3.0) == "epoch 1: 5 batches, 3s"
