@@ -1,0 +1,57 @@
+"""Where modified Kneser-Ney's lead on 20 Newsgroups lives: its test perplexity at orders 3 and 5
+over the header lines, the quoted lines and the rest of each post (docs/results.md, "Language
+models"). Run from the repository with BENCH_DATA_HOME set: ``python docs/newsgroups_regions.py``.
+
+A post's header is the text before its first blank line; a body line is quoted when it starts with
+``>``, ``|``, ``:`` or up to three letters and ``>`` (``JS>``). Lines are tokenized one by one with
+the corpus's tokenizer, whose tokens never span a line break, so the regions tile each post's tokens
+(checked); a post's ``</s>`` counts as body.
+"""
+
+import re
+
+import numpy as np
+
+from baselines.ngram import make_lm
+from baselines.ngram.counts import NgramCounts
+from baselines.ngram.vocab import build_and_encode
+from bench.lm_task import LM_PLANS, lm_corpus
+
+QUOTED = re.compile(r"^\s*(>|\||:|[A-Za-z]{1,3}>)")
+REGIONS = ("header", "quoted", "own text")
+
+
+def regions(texts, docs, tok) -> np.ndarray:
+    """The region (index into ``REGIONS``) of every scored token of ``docs`` (the non-empty ones)."""
+    out, docs = [], iter(docs)
+    for text in texts:
+        if not tok(text):
+            continue
+        doc = next(docs)
+        head, _, body = text.partition("\n\n")
+        r = [0] * len(tok(head))
+        for line in body.split("\n"):
+            r += [1 if QUOTED.match(line) else 2] * len(tok(line))
+        if len(r) != len(doc):
+            raise AssertionError(f"regions cover {len(r)} tokens of a {len(doc)}-token post")
+        out += r + [2]
+    return np.array(out)
+
+
+def main() -> None:
+    plan = LM_PLANS["full"]
+    spec, tok, train, test = lm_corpus("20newsgroups", "english", plan)
+    region = regions(spec.load().test.texts, test, tok)
+    vocab, stream = build_and_encode(train, min_count=plan.min_count)
+    counts = NgramCounts(stream, 5, len(vocab))
+    print("share of test tokens:", ", ".join(f"{n} {np.mean(region == i):.3f}" for i, n in enumerate(REGIONS)))
+    for order in (3, 5):
+        lm = make_lm("mkn", order=order, vocabulary=vocab).fit_counts(vocab, counts)
+        nll, seen = -lm.token_scores(test).log_probs, lm.match_lengths(test) == order
+        print(f"MKN-{order}: all {np.exp(nll.mean()):.1f}; " + "; ".join(
+            f"{n} {np.exp(nll[region == i].mean()):.1f} ({nll[region == i].sum() / nll.sum():.3f} of the "
+            f"log-loss, {seen[region == i].mean():.3f} end a seen {order}-gram)" for i, n in enumerate(REGIONS)))
+
+
+if __name__ == "__main__":
+    main()
