@@ -217,6 +217,8 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                 extra.update(knn=lm.params(), base_fit_seconds=fit_s)
                 fit_s += time.perf_counter() - t_knn
         extra.update(n_parameters=lm.n_parameters(), model_bytes=lm.model_bytes())
+        if model != KNN_LM:
+            extra["samples"] = samples_of(lm, seed, neural=family == "neural")
         t1 = time.perf_counter()
         if model == KNN_LM:
             reused, lm_s = base_scores
@@ -240,6 +242,25 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         print(f"  {dataset} {model}{f' order {order}' if order else ''}: perplexity {ppl.perplexity:,.1f} "
               f"(fit {fit_s:.1f}s, score {score_s:.1f}s)", file=sys.stderr, flush=True)
     return written
+
+
+#: what every fitted LM writes into its result, for a reader to see what the perplexity means:
+#: sentences drawn from ``<s>`` (3 per temperature, at most 30 words); the n-gram models sample
+#: their distribution as it is (temperature 1), the neural ones also sharpened (0.7)
+SAMPLE_SENTENCES, SAMPLE_WORDS, NEURAL_TEMPERATURES = 3, 30, (1.0, 0.7)
+
+
+def samples_of(lm, seed: int, *, neural: bool) -> list[dict]:
+    """``[{"temperature", "seed", "sentences"}]``: sentences sampled from a fitted LM, words joined
+    by spaces (``</s>`` ends a sentence and is not shown; one that reached the word limit ends in
+    ``…``)."""
+    out = []
+    for temperature in NEURAL_TEMPERATURES if neural else (1.0,):
+        kwargs = {"temperature": temperature} if neural else {}
+        drawn = lm.sample(SAMPLE_SENTENCES, seed=seed, max_length=SAMPLE_WORDS, **kwargs)
+        out.append({"temperature": temperature, "seed": seed,
+                    "sentences": [" ".join(w) + (" …" if len(w) >= SAMPLE_WORDS else "") for w in drawn]})
+    return out
 
 
 def _neural_lm(name: str, seed: int, vocab, params: dict):

@@ -377,7 +377,7 @@ class RecurrentLM:
         prefix = np.full((n_sentences, 1), stoi[BOS], dtype=np.int32)
         done = np.zeros(n_sentences, dtype=bool)
         for _ in range(max_length + 1):
-            logits = np.asarray(self.model_(prefix, training=False))[:, -1].astype(np.float64)
+            logits = np.asarray(self.model_.predict_on_batch(prefix))[:, -1].astype(np.float64)
             logits[:, [stoi[PAD], stoi[BOS]]] = -np.inf  # not words: never generated
             z = logits / temperature
             p = np.exp(z - z.max(axis=1, keepdims=True))

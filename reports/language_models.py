@@ -15,8 +15,9 @@ The report expects one JSON file per language-model run, in ``<results>/runs/`` 
      "score_seconds": 0.8, "tokens_per_s_scoring": 312500.0,   # optional: inference cost
      "n_parameters": 1250000,         # optional: weights (neural) or distinct n-grams (classic)
      "model_bytes": 30000000,         # optional: size of the fitted model (kNN-LM: with its datastore)
-     "match_length_shares": [0.1, 0.4, 0.5]}   # n-gram runs: share of test tokens whose longest
+     "match_length_shares": [0.1, 0.4, 0.5],   # n-gram runs: share of test tokens whose longest
                                                # n-gram seen in training has length 1, 2, .., order
+     "samples": [{"temperature": 1.0, "seed": 0, "sentences": ["a sampled sentence"]}]}  # optional
 
 Stupid backoff gives scores, not probabilities: its runs carry ``"perplexity": null`` and are
 left out. Until such files exist the report says so instead of drawing the plot.
@@ -35,7 +36,7 @@ from reports.superseded import config_key
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
            "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
            "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes", "count_seconds",
-           "finished_at", "own_seconds", "provenance", "config"]
+           "finished_at", "own_seconds", "provenance", "config", "samples"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -60,12 +61,38 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             row["own_seconds"] = lm_own_seconds(doc)  # what the run cost on its own (reports.compute)
             row["provenance"] = provenance(doc.get("machine"), doc.get("versions"))
             row["config"] = config_key(doc.get("identity"))  # seeds of one configuration share it
+            row["samples"] = _samples(doc.get("samples"))
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes",
                    "count_seconds", "own_seconds"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
+
+
+def _samples(value) -> list[dict] | None:
+    """A run's sampled sentences as stored, or None when it has none or they are malformed."""
+    if not isinstance(value, list):
+        return None
+    out = [{"temperature": s.get("temperature"), "sentences": [str(t) for t in s["sentences"]]}
+           for s in value if isinstance(s, dict) and isinstance(s.get("sentences"), list)]
+    return out or None
+
+
+def lm_samples(frame: pd.DataFrame) -> list[dict]:
+    """The sentences to show for one dataset: those of the best n-gram model (lowest perplexity
+    among the runs that stored samples), then of each neural LM (its lowest seed) from the best;
+    ``[{"model", "detail", "perplexity", "temperature", "sentences"}]``, one entry per temperature."""
+    if frame.empty or "samples" not in frame:
+        return []
+    with_samples = frame[frame["samples"].notna()].sort_values(["perplexity", "seed"])
+    chosen = [*with_samples[with_samples["family"] == "classic"].head(1).itertuples(),
+              *with_samples[with_samples["family"] != "classic"].sort_values("seed")
+              .drop_duplicates("model").sort_values("perplexity").itertuples()]
+    return [{"model": r.model, "perplexity": r.perplexity, "temperature": s["temperature"],
+             "detail": f"{r.smoothing}, order {int(r.order)}" if r.family == "classic" else "",
+             "sentences": s["sentences"]}
+            for r in chosen for s in r.samples]
 
 
 SCALE_COLUMNS = ["dataset", "profile", "model", "family", "tokenizer", "train_size", "train_tokens",

@@ -12,7 +12,7 @@ from bench.results import RunResult
 from reports import plots, plots_sizes
 from reports.advice import recommendations
 from reports.compute import compute_tables
-from reports.language_models import lm_summary
+from reports.language_models import lm_samples, lm_summary
 from reports.references import all_sources, references_for
 from reports.significance import classic_vs_neural
 from reports.tables import runs_frame, size_frame, summary_frame
@@ -61,7 +61,8 @@ def _korean_section(summary: pd.DataFrame, languages: dict[str, str]) -> list[di
 def _lm_section(lm: pd.DataFrame) -> list[dict]:
     summary = lm_summary(lm)
     return [{"dataset": name, "rows": records(part),
-             "plot": plots_sizes.perplexity_by_order(part, name)}
+             "plot": plots_sizes.perplexity_by_order(part, name),
+             "samples": lm_samples(lm[lm["dataset"] == name])}
             for name, part in summary.groupby("dataset", sort=True)] if not summary.empty else []
 
 

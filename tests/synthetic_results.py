@@ -69,6 +69,9 @@ def write_lm_result(results_dir: Path, dataset: str, model: str, order: int | No
                    model_bytes=4 * 1_234_567)
     if order and perplexity:  # the share of test tokens whose trigram was seen: 0.125 at order 3
         doc["match_length_shares"] = [1 - 0.125 * (order - 1)] + [0.125] * (order - 1)
+    if perplexity:  # sentences sampled from it, one per temperature, naming the run
+        doc["samples"] = [{"temperature": t, "seed": 0, "sentences": [f"<b>{model}</b> {order} at {t}"]}
+                          for t in ((1.0,) if order else (1.0, 0.7))]
     path = results_dir / "runs" / f"lm__{dataset}__{model}__{order}__{smoothing}.json"
     write_json_atomic(path, doc)
     return path

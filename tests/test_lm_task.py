@@ -39,6 +39,15 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     assert size[("mkn", 1)] < size[("mkn", 2)] < size[("mkn", 3)] and size[("kn", 3)] == size[("mkn", 3)]
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
+    # every LM but the memory (which samples nothing new) stores sentences drawn from it
+    assert "samples" not in knn
+    lstm_samples = neural["lstm-lm"]["samples"]
+    assert [s["temperature"] for s in lstm_samples] == [1.0, 0.7]
+    assert all(s["seed"] == 0 and len(s["sentences"]) == 3 for s in lstm_samples)
+    assert all(len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3 for r in classic)
+    words = {w for r in records for s in r.get("samples", []) for t in s["sentences"] for w in t.split()}
+    assert words and "<s>" not in words and "</s>" not in words
+    assert all(len(t.split()) <= 31 for r in records for s in r.get("samples", []) for t in s["sentences"])
     shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}
     assert all(len(s) == order and math.isclose(sum(s), 1.0) for (_, order), s in shares.items())
     assert shares[("mkn", 3)] == shares[("kn", 3)]  # a property of the order, not of the smoothing

@@ -41,6 +41,13 @@ def test_sections_present(rendered_grid):
     assert all(src.startswith("data:image/png;base64,") for src in imgs)
 
 
+def test_sampled_sentences_of_the_best_ngram_model_and_each_neural_lm(rendered_grid):
+    _, _, html = rendered_grid
+    shown = re.findall(r"<div>&lt;b&gt;(.+?)&lt;/b&gt; (\S+) at (\S+)</div>", html)
+    assert shown == [("ngram-mkn", "3", "1.0"), ("lstm-lm", "None", "1.0"), ("lstm-lm", "None", "0.7")]
+    assert "<b>lstm-lm</b>" not in html  # escaped like every string from a result file
+
+
 def test_self_contained(rendered_grid):
     _, _, html = rendered_grid
     assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
