@@ -32,6 +32,7 @@ import numpy as np
 from neural.batching import stream_window_count, stream_windows
 from neural.lm_layers import CELLS, ResetAtStart, SentenceStarts, TiedEmbedding
 from neural.vocab import PAD, UNK, Vocabulary
+from neural.training import Progress
 
 BOS, EOS = "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
@@ -267,10 +268,12 @@ class RecurrentLM:
         lengths, starts, targets = self._flat_targets(seqs)
         log_probs = np.zeros(int(lengths.sum()))
         score = self._scorer()
+        progress = Progress("scoring", len(log_probs), "tokens", verbose=self.verbose)
         for idx, x, y in self._scoring_batches(seqs, lengths):
             lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
             for row, i in enumerate(idx):
                 log_probs[starts[i]: starts[i] + lengths[i]] = lp[row, : lengths[i]]
+            progress.update(int(lengths[idx].sum()))
         return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
 
     def context_vectors(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -284,10 +287,12 @@ class RecurrentLM:
         lengths, starts, targets = self._flat_targets(seqs)
         vectors = np.zeros((int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32)
         hidden = self._hidden_fn()
+        progress = Progress("context vectors", len(vectors), "tokens", verbose=self.verbose)
         for idx, x, _ in self._scoring_batches(seqs, lengths):
             h = hidden(tf.constant(x)).numpy().astype(np.float32, copy=False)
             for row, i in enumerate(idx):
                 vectors[starts[i]: starts[i] + lengths[i]] = h[row, : lengths[i]]
+            progress.update(int(lengths[idx].sum()))
         return vectors, targets, starts
 
     def _hidden_fn(self):

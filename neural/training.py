@@ -62,6 +62,29 @@ class EpochTimer(keras.callbacks.Callback):
                   f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)", file=sys.stderr, flush=True)
 
 
+class Progress:
+    """A line on stderr every ``every`` seconds while a long pass (scoring a test set, storing a
+    kNN memory) works through ``total`` items: how many are done and the time left at the pace so
+    far. Silent when ``verbose`` is false or the pass ends sooner."""
+
+    def __init__(self, what: str, total: int, unit: str, *, verbose: bool = True, every: float = 30.0):
+        self.what, self.total, self.unit, self.verbose, self.every = what, total, unit, verbose, every
+        self.done = 0
+        self._t0 = self._last = time.perf_counter()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if self.verbose and now - self._last > self.every:
+            print(f"  {self.line(now - self._t0)}", file=sys.stderr, flush=True)
+            self._last = now
+
+    def line(self, elapsed: float) -> str:
+        left = elapsed / self.done * max(self.total - self.done, 0) if self.done else float("nan")
+        return (f"{self.what}: {self.done:,} of {self.total:,} {self.unit}, {elapsed:.0f}s"
+                + (f", about {_duration(left)} left" if left == left else ""))
+
+
 def _duration(seconds: float) -> str:
     """``45s``, ``12 min`` or ``1 h 05 min``."""
     if seconds < 90:

@@ -233,3 +233,15 @@ def test_progress_inside_an_epoch_counts_batches_against_the_total(capsys):
     assert timer.progress(0.05).endswith("about 8s left in the epoch")
     timer.set_params({})  # a generator of unknown length: no total to count against
     assert timer.progress(3.0) == "epoch 1: 5 batches, 3s"
+
+
+def test_progress_of_a_long_pass_says_what_is_done_and_left(capsys):
+    from neural.training import Progress
+
+    progress = Progress("scoring", 2_000_000, "tokens", every=-1.0)
+    assert progress.line(5.0) == "scoring: 0 of 2,000,000 tokens, 5s"  # no pace yet
+    progress.update(500_000)
+    assert capsys.readouterr().err.startswith("  scoring: 500,000 of 2,000,000 tokens, ")
+    assert progress.line(120.0) == "scoring: 500,000 of 2,000,000 tokens, 120s, about 6 min left"
+    Progress("quiet", 10, "tokens", verbose=False, every=-1.0).update(5)
+    assert capsys.readouterr().err == ""
