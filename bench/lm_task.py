@@ -241,6 +241,10 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         written.append(path_of[model + str(order)])
         print(f"  {dataset} {model}{f' order {order}' if order else ''}: perplexity {ppl.perplexity:,.1f} "
               f"(fit {fit_s:.1f}s, score {score_s:.1f}s)", file=sys.stderr, flush=True)
+        if family == "neural" and extra.get("samples"):
+            drawn = extra["samples"][-1]  # the sharpest temperature: the most readable
+            print(f"    sampled at temperature {drawn['temperature']}: {drawn['sentences'][0]}",
+                  file=sys.stderr, flush=True)
     return written
 
 

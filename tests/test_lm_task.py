@@ -13,8 +13,9 @@ def _records(results_dir):
     return [json.loads(p.read_text()) for p in sorted((results_dir / "lm").glob("*.json"))]
 
 
-def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
+def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home, capsys):
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home())
+    shown = [line for line in capsys.readouterr().err.splitlines() if "sampled at temperature" in line]
     records = _records(results_home())
     plan = LM_PLANS["quick"]
     assert len(written) == len(records) == len(plan.ngram) + len(plan.neural) + len(plan.knn)
@@ -45,6 +46,7 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home):
     assert [s["temperature"] for s in lstm_samples] == [1.0, 0.7]
     assert all(s["seed"] == 0 and len(s["sentences"]) == 3 for s in lstm_samples)
     assert all(len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3 for r in classic)
+    assert shown == [f"    sampled at temperature 0.7: {lstm_samples[1]['sentences'][0]}"]  # the neural LM's
     words = {w for r in records for s in r.get("samples", []) for t in s["sentences"] for w in t.split()}
     assert words and "<s>" not in words and "</s>" not in words
     assert all(len(t.split()) <= 31 for r in records for s in r.get("samples", []) for t in s["sentences"])
