@@ -9,6 +9,23 @@ import argparse
 from typing import Callable
 
 
+def _integer_at_least(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum``, else argparse's one-line error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
+        return value
+    return parse
+
+
+seed = _integer_at_least(0, "a seed is a non-negative integer")
+documents = _integer_at_least(1, "a number of documents is a positive integer")
+
+
 def build_parser(commands: dict[str, Callable], description: str) -> argparse.ArgumentParser:
     """The parser of every subcommand; ``commands`` maps a subcommand's name to its function."""
     p = argparse.ArgumentParser(prog="python -m bench", description=description)
@@ -34,16 +51,16 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
             s.add_argument("--dataset", required=True)
             s.add_argument("--model", required=True)
             s.add_argument("--tokenizer")
-            s.add_argument("--seed", type=int, default=0)
+            s.add_argument("--seed", type=seed, default=0)
             s.add_argument("--param", action="append", metavar="KEY=VALUE", help="hyperparameter override")
             s.add_argument("--json", action="store_true")
             s.add_argument("--quiet", action="store_true")
             s.add_argument("--no-save", action="store_true")
-            s.add_argument("--max-train", type=int, metavar="N", help="train on a stratified slice of N documents")
+            s.add_argument("--max-train", type=documents, metavar="N", help="train on a stratified slice of N documents")
         if name == "all":
             s.add_argument("--datasets", nargs="+")
             s.add_argument("--models", nargs="+")
-            s.add_argument("--seeds", nargs="+", type=int)
+            s.add_argument("--seeds", nargs="+", type=seed)
             s.add_argument("--force", action="store_true", help="redo runs that already have results")
             s.add_argument("--shard", metavar="K/N", help="run only every N-th run from the K-th (multi-machine)")
             s.add_argument("--no-report", action="store_true", help="only run; `bench report` renders later")
@@ -73,7 +90,7 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     s.add_argument("--json", action="store_true", help="one JSON object per line: label, probability")
     s.add_argument("--profile", default="default")
     s.add_argument("--tokenizer", help="only a model trained with this tokenizer")
-    s.add_argument("--seed", type=int, help="only a model trained with this seed")
+    s.add_argument("--seed", type=seed, help="only a model trained with this seed")
     s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
     s.set_defaults(func=commands["predict"])
     s = sub.add_parser("tokenize", help="tokenize a dataset (cached) and report docs/s and tokens/doc")
@@ -95,7 +112,7 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
     s.add_argument("--datasets", "--dataset", nargs="+", help="default: imdb")
     s.add_argument("--models", nargs="+", help="default: nb, the linear models and the main neural ones")
     s.add_argument("--sizes", nargs="+", help="training documents per point, or 'full' (default 1000 5000 25000 full)")
-    s.add_argument("--seeds", nargs="+", type=int)
+    s.add_argument("--seeds", nargs="+", type=seed)
     s.set_defaults(func=commands["sweep"])
     t = sub.add_parser("scale", help="fit time and peak memory against data size (raw NSMC crawl)")
     t.add_argument("--dataset", default="nsmc-raw")
@@ -105,7 +122,7 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
     t.add_argument("--neural-sizes", nargs="+", help="their sizes (default 2k 5k 10k 20k)")
     t.add_argument("--lm-sizes", nargs="*", help="reviews for the order-3 Kneser-Ney LM (default 10k 30k 100k "
                    "300k full: ~650k, every review outside the test set); give none to skip")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=seed, default=0)
     t.set_defaults(func=commands["scale"])
     for s in (s, t):
         s.add_argument("--profile", default="default")

@@ -153,7 +153,10 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     from baselines.ngram.perplexity import perplexity_of_scores
     from baselines.ngram.vocab import build_and_encode
 
-    plan, prof = LM_PLANS[profile], get_profile(profile)
+    prof = get_profile(profile)  # an unknown profile: the one-line error naming the known ones
+    if profile not in LM_PLANS:
+        raise unknown_name("language-model plan", profile, list(LM_PLANS))
+    plan = LM_PLANS[profile]
     spec = get_dataset(dataset)
     tok_name = tokenizer or prof.tokenizers.get(spec.language) or DEFAULT_FOR_LANGUAGE[spec.language]
     base = {"dataset": dataset, "tokenizer": make_tokenizer(tok_name).config(), "profile": profile,

@@ -64,12 +64,21 @@ def result_path(config: RunConfig, results_dir: Path) -> Path:
 
 
 def _slice(split: Split, limit: int | None) -> Split:
+    """``limit`` documents of ``split``, stratified by class and the same for every run (or all)."""
     if limit is None or len(split) <= limit:
         return split
     from bench.datasets.base import stratified_split
 
-    keep, _ = stratified_split(split.labels, 1 - limit / len(split), SLICE_SEED)
-    return split.take(keep[:limit])
+    n_classes = len(np.unique(split.labels))
+    if limit < n_classes:
+        raise BenchError(f"a stratified slice of {limit} documents cannot hold one of each of the "
+                         f"{n_classes} classes; ask for at least {n_classes}")
+    left_out = len(split) - limit  # a count, not a fraction: 1 - 500/4459 of 4459 rounded up kept 499
+    if left_out < n_classes:  # too few to stratify; leaving out a handful barely moves the proportions
+        drop = np.random.default_rng(SLICE_SEED).choice(len(split), left_out, replace=False)
+        return split.take(np.setdiff1d(np.arange(len(split)), drop))
+    keep, _ = stratified_split(split.labels, left_out, SLICE_SEED)
+    return split.take(keep)
 
 
 def _tokenize_stats(train: TokenizedSplit, test: TokenizedSplit, n_docs: int) -> dict:

@@ -76,9 +76,24 @@ def test_run_json_contract(tiny_home):
      ("bad parameters for gru", "ema_momentum must be between 0 and 1")),
     (("lm", "--datasets", "sms-spam", "--profile", "quick", "--neural", "lstm"),
      ("unknown neural language model 'lstm'", "'lstm-lm'")),
+    (("lm", "--datasets", "sms-spam", "--profile", "ful"), ("unknown profile 'ful'", "'full'")),
+    (("run", "--dataset", "r8", "--model", "nb", "--max-train", "5"),
+     ("slice of 5 documents cannot hold one of each of the 8 classes",)),
 ])
 def test_bad_names_are_one_line_errors(tiny_home, args, needles):
     assert_one_line_error(bench(*args), *needles)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("all", "--seeds", "0", "-1"), "argument --seeds: a seed is a non-negative integer, got '-1'"),
+    (("run", "--dataset", "imdb", "--model", "nb", "--seed", "x"), "argument --seed: a seed is a non-negative"),
+    (("run", "--dataset", "imdb", "--model", "nb", "--max-train", "0"),
+     "argument --max-train: a number of documents is a positive integer, got '0'"),
+])
+def test_bad_numbers_are_usage_errors(args, needle):
+    proc = bench(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert needle in proc.stderr.strip().splitlines()[-1]
 
 
 def test_missing_data_is_one_line_error(isolated):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from bench.results import load_results, results_home
@@ -88,3 +89,16 @@ def test_results_record_the_cpu_generation(monkeypatch):
     assert sysinfo.cpu_generation() == "AuthenticAMD family 26 model 2, avx2"
     monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: {})  # no /proc/cpuinfo (macOS)
     assert sysinfo.cpu_generation() is None
+
+
+def test_a_slice_holds_exactly_the_documents_asked_for():
+    from bench.datasets import Split
+    from bench.runner import _slice
+
+    labels = np.array([1] * 597 + [0] * 3862)  # the SMS training split's classes (4,459 messages)
+    split = Split([f"m{i}" for i in range(len(labels))], labels)
+    for limit in (500, 1000, 2000, 4458):  # 500 kept 499 when the left-out part was a fraction
+        part = _slice(split, limit)
+        assert len(part) == limit and len(set(part.texts)) == limit
+        assert abs(part.labels.mean() - labels.mean()) < 0.01  # stratified
+    assert _slice(split, 5000) is split

@@ -121,8 +121,9 @@ class DatasetSpec:
         return out
 
 
-def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of a stratified train/test split, reproducible from ``seed``."""
+def stratified_split(labels: np.ndarray, test_fraction: float | int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of a stratified train/test split, reproducible from ``seed``; ``test_fraction`` an
+    int is the test part's size."""
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(labels))
