@@ -28,6 +28,15 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.0, height: fl
     return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kw)
 
 
+def plain_log_axis(axis) -> None:
+    """Label a log-scaled axis with plain numbers (80, 100, 200) instead of powers of ten."""
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(ScalarFormatter())
+    axis.set_minor_formatter(NullFormatter())
+
+
 def to_data_uri(fig) -> str:
     """The figure as a base64 PNG ``data:`` URI; the figure is closed."""
     buf = io.BytesIO()

@@ -17,7 +17,8 @@ The report expects one JSON file per language-model run, in ``<results>/runs/`` 
      "model_bytes": 30000000,         # optional: size of the fitted model (kNN-LM: with its datastore)
      "match_length_shares": [0.1, 0.4, 0.5],   # n-gram runs: share of test tokens whose longest
                                                # n-gram seen in training has length 1, 2, .., order
-     "samples": [{"temperature": 1.0, "seed": 0, "sentences": ["a sampled sentence"]}]}  # optional
+     "samples": [{"temperature": 1.0, "seed": 0, "sentences": ["a sampled sentence"]}],  # optional
+     "history": [{"epoch": 1, "val_loss": 5.9, "train_seconds": 660.0}]}  # optional: neural LMs
 
 Stupid backoff gives scores, not probabilities: its runs carry ``"perplexity": null`` and are
 left out. Until such files exist the report says so instead of drawing the plot.
@@ -36,7 +37,7 @@ from reports.superseded import config_key
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
            "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
            "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes", "count_seconds",
-           "finished_at", "own_seconds", "provenance", "config", "samples"]
+           "finished_at", "own_seconds", "provenance", "config", "samples", "history"]
 
 
 def load_lm_results(results_dir: Path) -> pd.DataFrame:
@@ -62,6 +63,8 @@ def load_lm_results(results_dir: Path) -> pd.DataFrame:
             row["provenance"] = provenance(doc.get("machine"), doc.get("versions"))
             row["config"] = config_key(doc.get("identity"))  # seeds of one configuration share it
             row["samples"] = _samples(doc.get("samples"))
+            history = doc.get("history")  # a neural LM's per-epoch records (neural.training.EpochTimer)
+            row["history"] = history if isinstance(history, list) and history else None
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes",

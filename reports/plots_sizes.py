@@ -1,4 +1,4 @@
-"""Plots across sizes and settings: data efficiency, scaling, Korean analyzers, perplexity."""
+"""Plots across sizes and settings: data efficiency, scaling, Korean analyzers."""
 
 from __future__ import annotations
 
@@ -69,27 +69,4 @@ def analyzer_speed_vs_accuracy(table: pd.DataFrame, dataset: str) -> str | None:
     ax.set_xlim(table["tokenize_docs_per_s"].min() / 2, table["tokenize_docs_per_s"].max() * 4)
     ax.set(xlabel="tokenization, documents per second (log scale)", ylabel="test accuracy",
            title=f"{dataset}: analyzer speed against accuracy")
-    return to_data_uri(fig)
-
-
-def perplexity_by_order(lm: pd.DataFrame, dataset: str) -> str | None:
-    """Perplexity against n-gram order per smoothing method; neural LMs as horizontal lines."""
-    ngram = lm[lm["order"].notna()]
-    neural = lm[lm["order"].isna()]
-    if ngram.empty and neural.empty:
-        return None
-    fig, axes = new_figure(width=7, height=4.2)
-    ax = axes[0, 0]
-    if not ngram.empty:
-        ngram = ngram.assign(order=ngram["order"].astype(int), smoothing=ngram["smoothing"].fillna("?"))
-        sns.lineplot(data=ngram, x="order", y="perplexity", hue="smoothing", marker="o", ax=ax)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    palette = sns.color_palette("dark", max(len(neural), 1))
-    for color, (_, row) in zip(palette, neural.iterrows()):
-        ax.axhline(row["perplexity"], linestyle="--", color=color, linewidth=1.2,
-                   label=f"{row['model']} (neural) {row['perplexity']:.1f}")
-    ax.set_yscale("log")
-    ax.set(xlabel="n-gram order", ylabel="test perplexity (log scale)",
-           title=f"{dataset}: perplexity against n-gram order and smoothing")
-    ax.legend(fontsize=8)
     return to_data_uri(fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bench.results import RunResult
-from reports import plots, plots_sizes
+from reports import plots, plots_lm, plots_sizes
 from reports.advice import recommendations
 from reports.compute import compute_tables
 from reports.language_models import lm_samples, lm_summary
@@ -61,7 +61,8 @@ def _korean_section(summary: pd.DataFrame, languages: dict[str, str]) -> list[di
 def _lm_section(lm: pd.DataFrame) -> list[dict]:
     summary = lm_summary(lm)
     return [{"dataset": name, "rows": records(part),
-             "plot": plots_sizes.perplexity_by_order(part, name),
+             "plot": plots_lm.perplexity_by_order(part, name),
+             "curves": plots_lm.neural_lm_curves(lm[lm["dataset"] == name], name),
              "samples": lm_samples(lm[lm["dataset"] == name])}
             for name, part in summary.groupby("dataset", sort=True)] if not summary.empty else []
 

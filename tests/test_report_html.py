@@ -36,8 +36,9 @@ def test_sections_present(rendered_grid):
     assert ">4,321</td>" in html and ">1,234,567</td>" in html and ">4.7</td>" in html  # the neural LM's costs
     assert "python -m bench sweep</code> adds accuracy" not in html  # the curves are there
     imgs = re.findall(r'<img src="([^"]+)"', html)
-    # per imdb: time, curves, confusion, efficiency, scaling; r8: 3; nsmc: 2 + analyzers; LM: 1
-    assert len(imgs) >= 12
+    # per imdb: time, curves, confusion, efficiency, scaling; r8: 3; nsmc: 2 + analyzers; LM: 2
+    assert len(imgs) >= 13
+    assert "imdb: neural LMs' validation perplexity against training minutes" in html
     assert all(src.startswith("data:image/png;base64,") for src in imgs)
 
 
