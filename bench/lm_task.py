@@ -190,6 +190,9 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
           f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
     written, matches, fitted = [], {}, {}
+    # n-gram samples cost a pass over the vocabulary per word (seconds per model on a large corpus):
+    # drawn from each smoothing's highest order only, where the best model of a smoothing usually is
+    top_order = {m: max(n for m2, n in plan.ngram if m2 == m) for m, _ in plan.ngram}
     base_scores = (None, 0.0)  # the memory's LM's test log-probabilities and seconds, once scored
     for model, smoothing, order, identity in todo:
         t0 = time.perf_counter()
@@ -220,7 +223,9 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
                 extra.update(knn=lm.params(), base_fit_seconds=fit_s)
                 fit_s += time.perf_counter() - t_knn
         extra.update(n_parameters=lm.n_parameters(), model_bytes=lm.model_bytes())
-        if model != KNN_LM:
+        # the kNN memory adds nothing to sample from: its LM's samples are in that LM's result
+        sampled = model != KNN_LM if family == "neural" else order == top_order[smoothing]
+        if sampled:
             extra["samples"] = samples_of(lm, seed, neural=family == "neural")
         t1 = time.perf_counter()
         if model == KNN_LM:
@@ -251,9 +256,10 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     return written
 
 
-#: what every fitted LM writes into its result, for a reader to see what the perplexity means:
-#: sentences drawn from ``<s>`` (3 per temperature, at most 30 words); the n-gram models sample
-#: their distribution as it is (temperature 1), the neural ones also sharpened (0.7)
+#: what a fitted LM writes into its result, for a reader to see what the perplexity means:
+#: sentences drawn from ``<s>`` (3 per temperature, at most 30 words); the n-gram models (each
+#: smoothing at its highest order) sample their distribution as it is (temperature 1), the neural
+#: ones also sharpened (0.7)
 SAMPLE_SENTENCES, SAMPLE_WORDS, NEURAL_TEMPERATURES = 3, 30, (1.0, 0.7)
 
 
