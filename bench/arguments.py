@@ -24,6 +24,7 @@ def _integer_at_least(minimum: int, what: str) -> Callable[[str], int]:
 
 seed = _integer_at_least(0, "a seed is a non-negative integer")
 documents = _integer_at_least(1, "a number of documents is a positive integer")
+sentences = _integer_at_least(0, "a number of sentences is a non-negative integer")
 
 
 def build_parser(commands: dict[str, Callable], description: str) -> argparse.ArgumentParser:
@@ -139,6 +140,9 @@ def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
     s.add_argument("--smoothing", required=True, metavar="NAME",
                    help="mle, add-k, witten-bell, absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff")
     s.add_argument("--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)")
+    s.add_argument("--sample", type=sentences, default=0, metavar="N", help="also print N sentences drawn "
+                   "from the model (up to 100 words each)")
+    s.add_argument("--seed", type=seed, default=0, help="the seed of --sample (default 0)")
     s.add_argument("--json", action="store_true", help="one JSON object: perplexity, perplexity_excl_oov, "
-                   "oov, tokens, fit_seconds, score_seconds, ...")
+                   "oov, tokens, fit_seconds, score_seconds, samples, ...")
     s.set_defaults(func=commands["ngram"])

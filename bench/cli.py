@@ -264,7 +264,8 @@ def cmd_ngram(args) -> int:
     from baselines.ngram.vocab import NgramInputError
 
     try:
-        doc = evaluate_files(args.train, args.test, order=args.order, smoothing=args.smoothing, arpa=args.arpa)
+        doc = evaluate_files(args.train, args.test, order=args.order, smoothing=args.smoothing, arpa=args.arpa,
+                             sample=args.sample, seed=args.seed)
     except NgramInputError as exc:
         raise BenchError(str(exc)) from None
     if args.json:
@@ -277,6 +278,9 @@ def cmd_ngram(args) -> int:
           f"{doc['oov']:,} OOVs, {doc['tokens']:,} tokens, scored in {doc['score_seconds']:.2f}s")
     if doc["arpa"]:
         print(f"ARPA model: {doc['arpa']}")
+    if doc["samples"]:
+        print(f"sampled from <s> (seed {doc['seed']}):")
+        print("\n".join(f"  {sentence or '(empty: </s> came first)'}" for sentence in doc["samples"]))
     return 0
 
 

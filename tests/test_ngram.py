@@ -264,6 +264,21 @@ def test_cli_json_contract_and_arpa(tmp_path):
     assert arpa.read_text().startswith("\\data\\\nngram 1=374\nngram 2=2457\nngram 3=5077\n")
 
 
+def test_cli_samples_sentences_reproducibly():
+    args = ("--train", str(DATA / "toy_train.txt"), "--test", str(DATA / "toy_test.txt"), "--order", "3",
+            "--smoothing", "kn", "--sample", "4", "--seed", "7")
+    first, again = bench_ngram(*args, "--json"), bench_ngram(*args, "--json")
+    assert first.returncode == 0, first.stderr
+    doc = json.loads(first.stdout)
+    assert doc["seed"] == 7 and len(doc["samples"]) == 4 and json.loads(again.stdout)["samples"] == doc["samples"]
+    vocabulary = {w for line in (DATA / "toy_train.txt").read_text().splitlines() for w in line.split()}
+    assert {w for s in doc["samples"] for w in s.split()} <= vocabulary | {"<unk>"}
+    text = bench_ngram(*args)
+    assert text.stdout.splitlines()[-5:] == ["sampled from <s> (seed 7):", *(f"  {s}" for s in doc["samples"])]
+    other = json.loads(bench_ngram(*args[:-1], "8", "--json").stdout)["samples"]
+    assert other != doc["samples"]
+
+
 @pytest.mark.parametrize("args,needle", [
     (["--smoothing", "stupid-backoff"], "not probabilities"),
     (["--smoothing", "mkm"], "Did you mean 'mkn'"),

@@ -53,8 +53,9 @@ def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
 
 
 def evaluate_files(train: str | Path, test: str | Path, *, order: int, smoothing: str,
-                   arpa: str | Path | None = None) -> dict:
-    """Fit ``smoothing`` of ``order`` on ``train``, score ``test``; optionally write the ARPA file.
+                   arpa: str | Path | None = None, sample: int = 0, seed: int = 0) -> dict:
+    """Fit ``smoothing`` of ``order`` on ``train``, score ``test``; optionally write the ARPA file
+    and draw ``sample`` sentences from the model (``samples``: strings, reproducible for ``seed``).
 
     Returns ``perplexity`` (OOVs included; ``None`` when infinite, as for an MLE model meeting an
     unseen n-gram), ``perplexity_excl_oov``, ``oov``, ``tokens`` (words and ``</s>``, as KenLM
@@ -79,4 +80,5 @@ def evaluate_files(train: str | Path, test: str | Path, *, order: int, smoothing
             "score_seconds": score_seconds, "order": order, "smoothing": smoothing,
             "train": str(train), "test": str(test), "train_sentences": len(train_sentences),
             "test_sentences": len(test_sentences), "vocabulary_size": len(model.vocab_),
-            "ngrams": [len(t) for t in model.tables_], "arpa": str(arpa) if arpa is not None else None}
+            "ngrams": [len(t) for t in model.tables_], "arpa": str(arpa) if arpa is not None else None,
+            "seed": seed, "samples": [" ".join(words) for words in model.sample(sample, seed=seed)] if sample else []}
