@@ -41,9 +41,8 @@ class EpochTimer(keras.callbacks.Callback):
         epoch = f"{len(self.records) + 1}" + (f"/{epochs}" if epochs else "")
         if not steps:
             return f"epoch {epoch}: {self._batches} batches, {elapsed:.0f}s"
-        left = elapsed / self._batches * max(steps - self._batches, 0)
-        return (f"epoch {epoch}: {self._batches:,} of {steps:,} batches, {elapsed:.0f}s, "
-                f"about {_duration(left)} left in the epoch")
+        return (f"epoch {epoch}: {self._batches:,} of {steps:,} batches, {elapsed:.0f}s"
+                f"{_time_left(elapsed, self._batches, steps)} in the epoch")
 
     def on_test_begin(self, logs=None):
         if self._train_end is None:  # validation inside fit(): the training pass is over
@@ -80,17 +79,20 @@ class Progress:
             self._last = now
 
     def line(self, elapsed: float) -> str:
-        left = elapsed / self.done * max(self.total - self.done, 0) if self.done else float("nan")
         return (f"{self.what}: {self.done:,} of {self.total:,} {self.unit}, {elapsed:.0f}s"
-                + (f", about {_duration(left)} left" if left == left else ""))
+                f"{_time_left(elapsed, self.done, self.total)}")
 
 
-def _duration(seconds: float) -> str:
-    """``45s``, ``12 min`` or ``1 h 05 min``."""
-    if seconds < 90:
-        return f"{seconds:.0f}s"
+def _time_left(elapsed: float, done: int, total: int) -> str:
+    """``", about 12 min left"`` at the pace so far (``45s``, ``12 min``, ``1 h 05 min``); empty
+    before anything is done."""
+    if not done:
+        return ""
+    seconds = elapsed / done * max(total - done, 0)
     minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+    text = (f"{seconds:.0f}s" if seconds < 90 else f"{minutes} min" if minutes < 60
+            else f"{minutes // 60} h {minutes % 60:02d} min")
+    return f", about {text} left"
 
 
 def throughput(records: list[dict], unit: str = "docs") -> tuple[float | None, float | None]:

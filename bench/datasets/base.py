@@ -121,13 +121,13 @@ class DatasetSpec:
         return out
 
 
-def stratified_split(labels: np.ndarray, test_fraction: float | int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of a stratified train/test split, reproducible from ``seed``; ``test_fraction`` an
-    int is the test part's size."""
+def stratified_split(labels: np.ndarray, test_size: float | int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of a stratified train/test split, reproducible from ``seed``; ``test_size`` is the
+    test part's fraction (a float) or its number of items (an int), as in scikit-learn."""
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(labels))
-    train_idx, test_idx = train_test_split(idx, test_size=test_fraction, stratify=labels, random_state=seed)
+    train_idx, test_idx = train_test_split(idx, test_size=test_size, stratify=labels, random_state=seed)
     return np.sort(train_idx), np.sort(test_idx)
 
 
