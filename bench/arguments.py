@@ -78,7 +78,8 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     s.add_argument("--datasets", nargs="+")
     s.add_argument("--profile", default="default")
     s.add_argument("--results-dir", help="default: $BENCH_RESULTS_DIR or ./bench-results")
-    s.add_argument("--force", action="store_true")
+    s.add_argument("--force", action="store_true",
+                   help="redo models that already have results, and train neural LMs anew instead of restoring them")
     s.add_argument("--no-neural", action="store_true", help="n-gram models only")
     s.add_argument("--neural", nargs="+", metavar="NAME", help="only these of the profile's neural LMs "
                    "(rnn-lm, lstm-lm, gru-lm)")

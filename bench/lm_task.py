@@ -5,12 +5,16 @@ All models of a dataset share one vocabulary (training words seen at least ``min
 the rest ``<unk>``) and one scoring convention (``</s>`` scored, ``<s>`` not, OOVs counted), so their
 perplexities are directly comparable. The n-grams are counted once at the highest order and every
 smoothing method is estimated from those counts. Each (model, order) is one JSON file in
-``<results>/lm/``, written atomically; files already there are not redone unless ``force``.
+``<results>/lm/``, written atomically; files already there are not redone unless ``force``. A
+neural LM is saved once fitted (``<results>/lm/models/<run id>``), before it is scored: a run stopped
+while scoring restores it instead of training it again, and ``lstm-knn-lm`` reads the saved
+``lstm-lm``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -209,12 +213,13 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
         else:
             name = KNN_BASE if model == KNN_LM else model
             if name not in fitted:  # the kNN memory reads the lstm-lm fitted here, or fits it
-                fitted[name] = (_neural_lm(name, seed, vocab, identity["params"]).fit(train),
-                                time.perf_counter() - t0)
-            (lm, fit_s), family = fitted[name], "neural"
+                lm_identity = {k: v for k, v in identity.items() if k != "knn"} | {"model": name}
+                fitted[name] = _fitted_neural_lm(name, lm_identity, vocab, train, out_dir / "models", force)
+            (lm, fit_s, restored), family = fitted[name], "neural"
             extra = {"history": getattr(lm, "history_", []), "model_params": lm.params(),
                      "seconds_per_epoch": getattr(lm, "seconds_per_epoch_", None),
-                     "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None)}
+                     "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None),
+                     "restored_model": restored}
             if model == KNN_LM:
                 from neural.knn_lm import KNNLM
 
@@ -274,6 +279,38 @@ def samples_of(lm, seed: int, *, neural: bool) -> list[dict]:
         out.append({"temperature": temperature, "seed": seed,
                     "sentences": [" ".join(w) + (" …" if len(w) >= SAMPLE_WORDS else "") for w in drawn]})
     return out
+
+
+def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path, force: bool):
+    """``(lm, fit seconds, saved model's record or None)``: the neural LM of ``identity`` restored
+    from ``models_dir/<run id>`` if a run fitted it before (and ``force`` is off), else fitted on
+    ``train`` and saved there atomically before it is scored, so an interrupted scoring pass (20-50
+    minutes on a large corpus) does not cost the hours of training again."""
+    from bench.runner import load_model, save_model
+
+    rid = run_id(identity)
+    folder = models_dir / rid
+    if folder.is_dir() and not force:
+        t0 = time.perf_counter()
+        try:
+            lm, manifest = load_model(folder)
+        except (OSError, KeyError, ValueError) as exc:  # unreadable: fit it again
+            print(f"  {name}: the saved model in {folder} cannot be read ({exc}); fitting it again",
+                  file=sys.stderr, flush=True)
+        else:
+            restored = {"folder": str(folder), "saved_at": manifest["saved_at"],
+                        "load_seconds": round(time.perf_counter() - t0, 3)}
+            print(f"  {identity['dataset']} {name}: restored the model fitted at {manifest['saved_at']} "
+                  f"({manifest['fit_seconds']:.0f}s of training)", file=sys.stderr, flush=True)
+            return lm, manifest["fit_seconds"], restored
+    t0 = time.perf_counter()
+    lm = _neural_lm(name, identity["seed"], vocab, identity["params"]).fit(train)
+    fit_s = time.perf_counter() - t0
+    for stale in models_dir.glob(f".{rid}.*"):  # a save killed half-way
+        shutil.rmtree(stale, ignore_errors=True)
+    save_model(lm, folder, {"target": NEURAL_LMS[name], "run_id": rid, "identity": identity,
+                            "fit_seconds": fit_s})
+    return lm, fit_s, None
 
 
 def _neural_lm(name: str, seed: int, vocab, params: dict):

@@ -26,6 +26,9 @@ perplexities compare on the same tokens:
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import keras
 import numpy as np
 
@@ -36,6 +39,12 @@ from neural.training import Progress
 
 BOS, EOS = "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
+#: the constructor's settings (all but ``seed``, ``vocabulary`` and ``verbose``), and what fit learns
+#: besides the weights: both saved with a fitted model
+_SETTINGS = ("min_count", "max_vocab", "embed_dim", "units", "tie_weights", "embed_dropout", "dropout",
+             "recurrent_dropout", "epochs", "patience", "batch_size", "seq_len", "batch_tokens", "learning_rate",
+             "lr_decay", "clipnorm", "sampled_softmax", "carry_state", "ema_momentum", "validation_fraction")
+_FITTED = ("history_", "best_epoch_", "seconds_per_epoch_", "train_tokens_per_s_")
 
 
 def count_tokens(sentences: list[list[str]]) -> int:
@@ -403,11 +412,7 @@ class RecurrentLM:
         return words
 
     def params(self) -> dict:
-        out = {k: getattr(self, k) for k in ("min_count", "max_vocab", "embed_dim", "units", "tie_weights",
-                                            "embed_dropout", "dropout", "recurrent_dropout", "epochs",
-                                            "patience", "batch_size", "seq_len", "batch_tokens",
-                                            "learning_rate", "lr_decay", "clipnorm", "sampled_softmax",
-                                            "carry_state", "ema_momentum", "validation_fraction")}
+        out = {k: getattr(self, k) for k in _SETTINGS}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)
@@ -419,6 +424,35 @@ class RecurrentLM:
     def model_bytes(self) -> int:
         """Size of the fitted weights (every variable of the model, at its dtype)."""
         return int(sum(np.prod(w.shape, dtype=np.int64) * np.dtype(w.dtype).itemsize for w in self.model_.weights))
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> None:
+        """Weights (no optimizer state), vocabulary, settings and training history into
+        ``directory``: what :meth:`load` needs to score and sample as this fitted model does."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model_.save_weights(directory / "model.weights.h5")
+        state = {k: getattr(self, k) for k in _FITTED}
+        doc = {"class": f"{type(self).__module__}:{type(self).__qualname__}", "seed": self.seed,
+               "settings": self.params() | {"verbose": self.verbose}, "vocabulary": self.vocab_.itos,
+               "state": state}
+        (directory / "language_model.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "RecurrentLM":
+        """A language model saved by :meth:`save`, ready to score and sample."""
+        directory = Path(directory)
+        doc = json.loads((directory / "language_model.json").read_text(encoding="utf-8"))
+        settings = {k: doc["settings"][k] for k in (*_SETTINGS, "verbose")}
+        obj = cls(seed=doc["seed"], **settings)
+        if doc["settings"]["given_vocabulary"]:
+            obj.vocabulary = doc["vocabulary"]  # as fitted: its params() say the vocabulary was given
+        obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
+        for key, value in doc["state"].items():
+            setattr(obj, key, value)
+        obj.model_, obj._score_fn, obj._vector_score_fn, obj._hidden_graph = obj.build(), None, None, None
+        obj.model_.load_weights(directory / "model.weights.h5")
+        return obj
 
 
 class RNNLM(RecurrentLM):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 from bench.lm_task import LM_PLANS, run_lm_dataset
 from bench.results import results_home
 
@@ -66,11 +68,19 @@ def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
     assert len(again) == len(LM_PLANS["quick"].ngram)
 
 
-def test_lm_task_fits_the_memory_alone_when_its_lstm_lm_is_done(tiny_home):
-    run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+def test_lm_task_builds_the_memory_on_the_saved_lstm_lm(tiny_home, monkeypatch):
+    from neural.language_models import RecurrentLM
+
+    first = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+    lstm, = [p for p in first if "__lstm-lm__" in p.name]
+    monkeypatch.setattr(RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again"))
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",))
     assert [p.name.split("__")[1] for p in written] == ["lstm-knn-lm"]
-    assert not json.loads(written[0].read_text())["knn"]["lm_scores_reused"]  # the LM scored the test text itself
+    knn, base = json.loads(written[0].read_text()), json.loads(lstm.read_text())
+    assert not knn["knn"]["lm_scores_reused"]  # the LM scored the test text itself
+    assert knn["restored_model"]["saved_at"] and base["restored_model"] is None
+    assert knn["knn"]["test_perplexity_lm"] == pytest.approx(base["perplexity"], rel=1e-6)
+    assert knn["base_fit_seconds"] == base["fit_seconds"]  # the training it cost, when it ran
     assert run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)) == []
 
 
@@ -85,3 +95,23 @@ def test_plan_params_per_dataset_then_model():
     full = LM_PLANS["full"]
     assert full.neural_params_for("r8", "rnn-lm")["learning_rate"] == 1e-3
     assert full.neural_params_for("r8", "lstm-lm") == full.neural_params_for("r8")  # its runs keep their ids
+
+
+def test_a_neural_lm_stopped_while_scoring_is_restored_not_retrained(tiny_home, monkeypatch):
+    from neural.language_models import RecurrentLM
+
+    def interrupted(self, sentences):
+        raise KeyboardInterrupt
+
+    scores = RecurrentLM.token_scores
+    monkeypatch.setattr(RecurrentLM, "token_scores", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+    saved = list((results_home() / "lm" / "models").iterdir())
+    assert [p.name for p in saved if p.name.startswith(".")] == []  # no half-written model
+    monkeypatch.setattr(RecurrentLM, "token_scores", scores)
+    monkeypatch.setattr(RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again"))
+    written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+    record = json.loads(written[-1].read_text())
+    assert record["model"] == "lstm-lm" and record["restored_model"]["folder"] == str(saved[0])
+    assert record["perplexity"] > 1 and len(record["history"]) >= 1

@@ -102,6 +102,19 @@ def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
     assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
 
 
+@pytest.mark.parametrize("settings", [{}, {"epochs": 1, "tie_weights": False, "carry_state": True,
+                                           "recurrent_dropout": 0.2}])
+def test_saved_model_scores_and_samples_as_the_fitted_one(lstm_lm, settings, tmp_path):
+    lm = lstm_lm if not settings else LANGUAGE_MODELS["gru-lm"](**{**SMALL, **settings}).fit(CORPUS[:10])
+    lm.save(tmp_path / "lm")
+    loaded = type(lm).load(tmp_path / "lm")
+    test = [["the", "cat", "sat", "on", "a", "log"], ["a", "zebra", "ate"]]
+    assert np.allclose(loaded.log_prob(test), lm.log_prob(test), atol=1e-5)
+    assert loaded.sample(3, seed=4, max_length=8) == lm.sample(3, seed=4, max_length=8)
+    assert loaded.params() == lm.params() and loaded.history_ == lm.history_
+    assert loaded.n_parameters() == lm.n_parameters()
+
+
 @pytest.mark.parametrize("sampled, tied, carry, ema", [(None, True, False, None), (6, True, False, None),
                                                         (6, False, False, None), (None, False, True, None),
                                                         (6, True, True, None), (None, True, False, 0.9),
