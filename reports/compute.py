@@ -8,7 +8,9 @@ its runs, so the figures trace back to the runs that made them instead of to the
 Classification runs count from start to finish (loading, tokenizing, fitting, predicting,
 saving). Language-model runs count their own fitting and scoring: the n-gram counts they share are
 counted once per dataset and seed, and a memory-augmented LM counts its memory, not the LM it reads
-(that LM's own run does). The corpus tokenization of the language-model task is not counted.
+(that LM's own run does). A neural LM restored from its saved model (a run stopped while scoring,
+then resumed) counts the training it restored once, as it was timed when it ran. The corpus
+tokenization of the language-model task is not counted.
 """
 
 from __future__ import annotations
