@@ -214,6 +214,7 @@ def save_model(model, directory: Path, manifest: dict) -> int:
         saved_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         write_json_atomic(tmp / "manifest.json", {**manifest, "format": fmt, "saved_at": saved_at})
         size = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
+        os.chmod(tmp, 0o755)  # mkdtemp creates it private; saved models are for everyone to read
         old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
         if directory.exists():
             os.replace(directory, old)

@@ -109,6 +109,7 @@ def test_a_neural_lm_stopped_while_scoring_is_restored_not_retrained(tiny_home, 
         run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
     saved = list((results_home() / "lm" / "models").iterdir())
     assert [p.name for p in saved if p.name.startswith(".")] == []  # no half-written model
+    assert saved[0].stat().st_mode & 0o777 == 0o755  # readable by all, as the result files are
     monkeypatch.setattr(RecurrentLM, "token_scores", scores)
     monkeypatch.setattr(RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again"))
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
