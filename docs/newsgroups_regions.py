@@ -1,6 +1,9 @@
 """Where modified Kneser-Ney's lead on 20 Newsgroups lives: its test perplexity at orders 3 and 5
 over the header lines, the quoted lines and the rest of each post (docs/results.md, "Language
-models"). Run from the repository with BENCH_DATA_HOME set: ``python docs/newsgroups_regions.py``.
+models"). Run from the repository with BENCH_DATA_HOME set: ``python docs/newsgroups_regions.py``;
+give the folders of saved neural LMs of the full plan's 20 Newsgroups run
+(``<results>/lm/models/<run id>``, see ``bench/lm_task.py``) to split theirs the same way, each region
+also as a ratio to MKN-5's perplexity there.
 
 A post's header is the text before its first blank line; a body line is quoted when it starts with
 ``>``, ``|``, ``:`` or up to three letters and ``>`` (``JS>``). Lines are tokenized one by one with
@@ -9,6 +12,8 @@ the corpus's tokenizer, whose tokens never span a line break, so the regions til
 """
 
 import re
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -38,7 +43,16 @@ def regions(texts, docs, tok) -> np.ndarray:
     return np.array(out)
 
 
-def main() -> None:
+def split(name: str, nll: np.ndarray, region: np.ndarray, extra=None) -> str:
+    """One line: perplexity over all tokens and per region, with ``extra(i)`` appended per region."""
+    return f"{name}: all {np.exp(nll.mean()):.1f}; " + "; ".join(
+        f"{n} {np.exp(nll[region == i].mean()):.1f} ({nll[region == i].sum() / nll.sum():.3f} of the "
+        f"log-loss{extra(i) if extra else ''})" for i, n in enumerate(REGIONS))
+
+
+def main(saved_lms: list[str]) -> None:
+    from bench.runner import load_model
+
     plan = LM_PLANS["full"]
     spec, tok, train, test = lm_corpus("20newsgroups", "english", plan)
     region = regions(spec.load().test.texts, test, tok)
@@ -48,10 +62,17 @@ def main() -> None:
     for order in (3, 5):
         lm = make_lm("mkn", order=order, vocabulary=vocab).fit_counts(vocab, counts)
         nll, seen = -lm.token_scores(test).log_probs, lm.match_lengths(test) == order
-        print(f"MKN-{order}: all {np.exp(nll.mean()):.1f}; " + "; ".join(
-            f"{n} {np.exp(nll[region == i].mean()):.1f} ({nll[region == i].sum() / nll.sum():.3f} of the "
-            f"log-loss, {seen[region == i].mean():.3f} end a seen {order}-gram)" for i, n in enumerate(REGIONS)))
+        print(split(f"MKN-{order}", nll, region,
+                    lambda i: f", {seen[region == i].mean():.3f} end a seen {order}-gram"), flush=True)
+    mkn = nll
+    for folder in saved_lms:
+        lm, manifest = load_model(Path(folder))
+        if (manifest["identity"]["dataset"], manifest["identity"]["profile"]) != ("20newsgroups", "full"):
+            raise SystemExit(f"{folder}: not a model of the full plan's 20 Newsgroups corpus")
+        nll = -lm.token_scores(test).log_probs
+        ratio = lambda i: f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
+        print(split(manifest["identity"]["model"], nll, region, ratio), flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
