@@ -14,7 +14,6 @@ while scoring restores it instead of training it again, and ``lstm-knn-lm`` read
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -286,6 +285,7 @@ def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path,
     from ``models_dir/<run id>`` if a run fitted it before (and ``force`` is off), else fitted on
     ``train`` and saved there atomically before it is scored, so an interrupted scoring pass (20-50
     minutes on a large corpus) does not cost the hours of training again."""
+    from bench.locks import remove_stale_model_folders
     from bench.runner import load_model, save_model
 
     rid = run_id(identity)
@@ -306,8 +306,7 @@ def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path,
     t0 = time.perf_counter()
     lm = _neural_lm(name, identity["seed"], vocab, identity["params"]).fit(train)
     fit_s = time.perf_counter() - t0
-    for stale in models_dir.glob(f".{rid}.*"):  # a save killed half-way
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_stale_model_folders(models_dir, rid)  # a save killed half-way
     save_model(lm, folder, {"target": NEURAL_LMS[name], "run_id": rid, "identity": identity,
                             "fit_seconds": fit_s})
     return lm, fit_s, None

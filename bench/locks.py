@@ -79,9 +79,15 @@ def remove_stale_temp_files(result_path: Path) -> list[Path]:
     for tmp in removed:
         tmp.unlink(missing_ok=True)
     rid = result_path.stem.rpartition("__")[2]
-    models = result_path.parent.parent / "models"
-    if rid and models.is_dir():
-        for tmp in models.glob(f".{rid}.*"):
-            shutil.rmtree(tmp, ignore_errors=True)
-            removed.append(tmp)
+    if rid:
+        removed += remove_stale_model_folders(result_path.parent.parent / "models", rid)
+    return removed
+
+
+def remove_stale_model_folders(models_dir: Path, rid: str) -> list[Path]:
+    """Delete the temporary folders a killed ``runner.save_model`` left for run ``rid`` in
+    ``models_dir`` (``.<run id>.*``); the caller must be the only one saving that run."""
+    removed = sorted(models_dir.glob(f".{rid}.*")) if models_dir.is_dir() else []
+    for tmp in removed:
+        shutil.rmtree(tmp, ignore_errors=True)
     return removed

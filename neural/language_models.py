@@ -186,6 +186,10 @@ class RecurrentLM:
             self.stateful_hidden_ = keras.Model([inputs, *states], [on_top(seq), *final], name="stateful_hidden")
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
+    def _new_model(self) -> None:
+        """Build the network afresh (``model_``), dropping the graph functions traced for an earlier one."""
+        self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = self.build(), None, None, None
+
     def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
         """Training windows (:func:`stream_windows`), the sentences shuffled anew each epoch."""
         import tensorflow as tf
@@ -233,7 +237,7 @@ class RecurrentLM:
         seqs = [self._ids(s) for s in sentences]
         train = [seqs[i] for i in train_idx]
         val = [seqs[i] for i in val_idx] or train
-        self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = self.build(), None, None, None
+        self._new_model()
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
                             unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
                             stateful_hidden=self.stateful_hidden_,
@@ -433,9 +437,8 @@ class RecurrentLM:
         directory.mkdir(parents=True, exist_ok=True)
         self.model_.save_weights(directory / "model.weights.h5")
         state = {k: getattr(self, k) for k in _FITTED}
-        doc = {"class": f"{type(self).__module__}:{type(self).__qualname__}", "seed": self.seed,
-               "settings": self.params() | {"verbose": self.verbose}, "vocabulary": self.vocab_.itos,
-               "state": state}
+        doc = {"seed": self.seed, "settings": self.params() | {"verbose": self.verbose},
+               "vocabulary": self.vocab_.itos, "state": state}
         (directory / "language_model.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -450,7 +453,7 @@ class RecurrentLM:
         obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
         for key, value in doc["state"].items():
             setattr(obj, key, value)
-        obj.model_, obj._score_fn, obj._vector_score_fn, obj._hidden_graph = obj.build(), None, None, None
+        obj._new_model()
         obj.model_.load_weights(directory / "model.weights.h5")
         return obj
 
