@@ -3,7 +3,9 @@ over the header lines, the quoted lines and the rest of each post (docs/results.
 models"). Run from the repository with BENCH_DATA_HOME set: ``python docs/newsgroups_regions.py``;
 give the folders of saved neural LMs of the full plan's 20 Newsgroups run
 (``<results>/lm/models/<run id>``, see ``bench/lm_task.py``) to split theirs the same way, each region
-also as a ratio to MKN-5's perplexity there.
+also as a ratio to MKN-5's perplexity there. Last, MKN-5 is fitted on the neural LMs' training share
+of the training posts and scored on their validation share, the posts their early stopping watched
+(on the shared vocabulary), to set the LSTM's validation perplexity beside the n-gram model's.
 
 A post's header is the text before its first blank line; a body line is quoted when it starts with
 ``>``, ``|``, ``:`` or up to three letters and ``>`` (``JS>``). Lines are tokenized one by one with
@@ -72,6 +74,21 @@ def main(saved_lms: list[str]) -> None:
         nll = -lm.token_scores(test).log_probs
         ratio = lambda i: f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
         print(split(manifest["identity"]["model"], nll, region, ratio), flush=True)
+    validation_split(train, test, vocab)
+
+
+def validation_split(train, test, vocab) -> None:
+    """MKN-5 fitted on the neural LMs' training share (seed 0, their ``validation_fraction``) and
+    scored on their validation share and on test."""
+    from neural.language_models import LSTMLM
+
+    fit_idx, val_idx = LSTMLM(seed=0).split(len(train))
+    stream = vocab.encode([train[i] for i in fit_idx])
+    lm = make_lm("mkn", order=5, vocabulary=vocab).fit_counts(vocab, NgramCounts(stream, 5, len(vocab)))
+    for name, docs in (("validation", [train[i] for i in val_idx]), ("test", test)):
+        nll, seen = -lm.token_scores(docs).log_probs, (lm.match_lengths(docs) == 5).mean()
+        print(f"MKN-5 fitted on the neural LMs' training share, {name} ({len(docs)} posts): perplexity "
+              f"{np.exp(nll.mean()):.1f}, {seen:.3f} of the tokens end a seen 5-gram", flush=True)
 
 
 if __name__ == "__main__":
