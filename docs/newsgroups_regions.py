@@ -74,15 +74,15 @@ def main(saved_lms: list[str]) -> None:
         nll = -lm.token_scores(test).log_probs
         ratio = lambda i: f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
         print(split(manifest["identity"]["model"], nll, region, ratio), flush=True)
-    validation_split(train, test, vocab)
+    validation_split(train, test, vocab, plan)
 
 
-def validation_split(train, test, vocab) -> None:
-    """MKN-5 fitted on the neural LMs' training share (seed 0, their ``validation_fraction``) and
-    scored on their validation share and on test."""
+def validation_split(train, test, vocab, plan) -> None:
+    """MKN-5 fitted on the plan's ``lstm-lm`` training share (seed 0, the plan's settings, so its
+    ``validation_fraction``) and scored on its validation share and on test."""
     from neural.language_models import LSTMLM
 
-    fit_idx, val_idx = LSTMLM(seed=0).split(len(train))
+    fit_idx, val_idx = LSTMLM(seed=0, **plan.neural_params_for("20newsgroups", "lstm-lm")).split(len(train))
     stream = vocab.encode([train[i] for i in fit_idx])
     lm = make_lm("mkn", order=5, vocabulary=vocab).fit_counts(vocab, NgramCounts(stream, 5, len(vocab)))
     for name, docs in (("validation", [train[i] for i in val_idx]), ("test", test)):
