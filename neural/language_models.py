@@ -43,7 +43,8 @@ SPECIALS = (PAD, UNK, BOS, EOS)
 #: besides the weights: both saved with a fitted model
 _SETTINGS = ("min_count", "max_vocab", "embed_dim", "units", "tie_weights", "embed_dropout", "dropout",
              "recurrent_dropout", "epochs", "patience", "batch_size", "seq_len", "batch_tokens", "learning_rate",
-             "lr_decay", "clipnorm", "sampled_softmax", "carry_state", "ema_momentum", "validation_fraction")
+             "lr_decay", "decay_epochs", "clipnorm", "sampled_softmax", "carry_state", "ema_momentum",
+             "validation_fraction")
 _FITTED = ("history_", "best_epoch_", "seconds_per_epoch_", "train_tokens_per_s_")
 
 
@@ -68,7 +69,9 @@ class RecurrentLM:
     ``tie_weights`` shares the embedding with the softmax (a linear projection maps ``units`` to
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
     training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
-    kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it.
+    kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it;
+    ``decay_epochs`` instead lowers it to zero along half a cosine over that many epochs (and stops
+    training there), so the last epochs take ever smaller steps that settle the weights.
     ``recurrent_dropout`` drops the same state units at every step of a window (Gal & Ghahramani
     2016, as AWD-LSTM's weight drop regularises the recurrence: Merity et al. 2018).
     ``ema_momentum`` validates, early-stops and keeps an exponential moving average of the weights
@@ -85,12 +88,15 @@ class RecurrentLM:
                  embed_dropout: float = 0.2, dropout: float = 0.5, recurrent_dropout: float = 0.0,
                  epochs: int = 20, patience: int = 2, batch_size: int = 16, seq_len: int = 32,
                  batch_tokens: int = 8192,
-                 learning_rate: float = 5e-3, lr_decay: float | None = 0.5, clipnorm: float | None = 1.0,
+                 learning_rate: float = 5e-3, lr_decay: float | None = 0.5, decay_epochs: int | None = None,
+                 clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, carry_state: bool = False,
                  ema_momentum: float | None = None, validation_fraction: float = 0.05, verbose: bool = True):
         from neural.training import check_ema_momentum
 
         check_ema_momentum(ema_momentum)
+        if decay_epochs is not None and decay_epochs < 1:
+            raise ValueError(f"decay_epochs must be at least 1, got {decay_epochs}")
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -108,6 +114,7 @@ class RecurrentLM:
         self.batch_tokens = batch_tokens
         self.learning_rate = learning_rate
         self.lr_decay = lr_decay
+        self.decay_epochs = decay_epochs
         self.clipnorm = clipnorm
         self.sampled_softmax = sampled_softmax
         self.carry_state = carry_state
@@ -228,7 +235,7 @@ class RecurrentLM:
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
         from neural.lm_training import LMTrainer
-        from neural.training import EpochTimer, adam, stopping_callbacks, throughput
+        from neural.training import EpochTimer, adam, cosine_decay, stopping_callbacks, throughput
 
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
@@ -242,16 +249,21 @@ class RecurrentLM:
                             unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
                             stateful_hidden=self.stateful_hidden_,
                             batch_size=self.batch_size)
+        stream = self._stream(train, rng)
+        epochs, learning_rate = self.epochs, self.learning_rate
+        if self.decay_epochs:  # the schedule ends with the last epoch
+            epochs = min(self.epochs, self.decay_epochs)
+            learning_rate = cosine_decay(self.learning_rate, epochs * int(stream.cardinality()))
         # the candidate sampler has no XLA kernel
-        trainer.compile(optimizer=adam(self.learning_rate, self.clipnorm, self.ema_momentum),
+        trainer.compile(optimizer=adam(learning_rate, self.clipnorm, self.ema_momentum),
                         jit_compile=False if self.sampled_softmax else "auto")
         timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
         callbacks = stopping_callbacks(self.patience, timer, self.ema_momentum)
         if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
             callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
-        if self.lr_decay:
+        if self.lr_decay and not self.decay_epochs:  # a schedule sets the rate itself
             callbacks.insert(0, keras.callbacks.ReduceLROnPlateau(factor=self.lr_decay, patience=0))
-        trainer.fit(self._stream(train, rng), validation_data=self._sentences(val), epochs=self.epochs,
+        trainer.fit(stream, validation_data=self._sentences(val), epochs=epochs,
                     verbose=0, shuffle=False, callbacks=callbacks)
         self.history_ = timer.records
         self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
@@ -446,7 +458,8 @@ class RecurrentLM:
         """A language model saved by :meth:`save`, ready to score and sample."""
         directory = Path(directory)
         doc = json.loads((directory / "language_model.json").read_text(encoding="utf-8"))
-        settings = {k: doc["settings"][k] for k in (*_SETTINGS, "verbose")}
+        # models saved before a setting existed have its default
+        settings = {k: doc["settings"][k] for k in (*_SETTINGS, "verbose") if k in doc["settings"]}
         obj = cls(seed=doc["seed"], **settings)
         if doc["settings"]["given_vocabulary"]:
             obj.vocabulary = doc["vocabulary"]  # as fitted: its params() say the vocabulary was given
