@@ -219,3 +219,24 @@ def test_averaged_weights_are_validated_and_kept():
     assert averaged.evaluate(xv, yv, verbose=0) == pytest.approx(min(history["val_loss"]), rel=1e-5)
     with pytest.raises(ValueError, match="ema_momentum"):
         LANGUAGE_MODELS["lstm-lm"](ema_momentum=1.0)
+
+
+def test_cosine_decay_ends_training_with_a_zero_learning_rate(monkeypatch):
+    """``decay_epochs`` stops training after that many epochs, whatever ``epochs`` allows, with the
+    learning rate fallen to zero over exactly the updates run; without it, the rate stays put."""
+    import neural.training as training
+
+    made = []
+    adam = training.adam
+    monkeypatch.setattr(training, "adam", lambda *a, **k: made.append(adam(*a, **k)) or made[-1])
+    params = {**SMALL, "epochs": 5, "patience": 5, "sampled_softmax": 6}
+    lm = LANGUAGE_MODELS["lstm-lm"](**params, decay_epochs=3).fit(CORPUS)
+    train = [lm._ids(CORPUS[i]) for i in lm.split(len(CORPUS))[0]]
+    steps = int(lm._stream(train, np.random.default_rng(0)).cardinality())
+    assert len(lm.history_) == 3 and lm.params()["decay_epochs"] == 3
+    assert int(made[-1].iterations) == 3 * steps
+    assert float(made[-1].learning_rate) == pytest.approx(0.0, abs=1e-9)
+    LANGUAGE_MODELS["lstm-lm"](**{**params, "epochs": 1, "lr_decay": None}).fit(CORPUS)
+    assert float(made[-1].learning_rate) == pytest.approx(SMALL["learning_rate"])
+    with pytest.raises(ValueError, match="decay_epochs"):
+        LANGUAGE_MODELS["lstm-lm"](decay_epochs=0)
