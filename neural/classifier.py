@@ -43,11 +43,11 @@ class KerasTextClassifier:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
         if freeze_embedding and not pretrained:
             raise ValueError("freeze_embedding needs pretrained vectors to keep (pretrained=word2vec)")
-        from neural.training import check_ema_momentum  # keras: loaded by every concrete model already
+        # keras: loaded by every concrete model already
+        from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
-        if decay_epochs is not None and decay_epochs < 1:
-            raise ValueError(f"decay_epochs must be at least 1, got {decay_epochs}")
+        check_decay_epochs(decay_epochs)
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap

@@ -92,11 +92,10 @@ class RecurrentLM:
                  clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, carry_state: bool = False,
                  ema_momentum: float | None = None, validation_fraction: float = 0.05, verbose: bool = True):
-        from neural.training import check_ema_momentum
+        from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
-        if decay_epochs is not None and decay_epochs < 1:
-            raise ValueError(f"decay_epochs must be at least 1, got {decay_epochs}")
+        check_decay_epochs(decay_epochs)
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab

@@ -141,6 +141,13 @@ def check_ema_momentum(ema_momentum: float | None) -> None:
         raise ValueError(f"ema_momentum must be between 0 and 1, got {ema_momentum}")
 
 
+def check_decay_epochs(decay_epochs: int | None) -> None:
+    """Reject a ``decay_epochs`` (the length of a :func:`cosine_decay` in epochs) below 1; called by
+    the models' constructors, as :func:`check_ema_momentum`."""
+    if decay_epochs is not None and decay_epochs < 1:
+        raise ValueError(f"decay_epochs must be at least 1, got {decay_epochs}")
+
+
 class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
     """Validates, early-stops and keeps the *averaged* weights of an optimizer built with
     ``use_ema`` (``adam(..., ema_momentum=m)``), as AWD-LSTM evaluates its averaged SGD iterate
