@@ -118,7 +118,8 @@ LM_PLANS = {
                    # 20 Newsgroups: 3.5M stored positions, 2.3M test queries; 4 of 4,096 cells keep the
                    # search to minutes on 2 cores (10.5 min; test perplexity 182.9 -> 130.7 over the
                    # 512-unit lstm-lm, 6 min to store and choose; 159.8 -> 119.2 over it with the
-                   # cosine decay, 157.0 -> 116.5 with dropout 0.35/0.15 too)
+                   # cosine decay, 157.0 -> 116.5 with dropout 0.35/0.15 too, 149.9 -> 110.7 with the
+                   # weights averaged)
                    knn={"sms-spam": {}, "20newsgroups": {"nprobe": 4}}),
 }
 NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
