@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from baselines.features import NgramCounter, min_df_columns
-from baselines.validation import validation_folds
+from core.validation import validation_folds
 
 
 def candidates(value, values) -> tuple:

@@ -34,15 +34,18 @@ def _parse_params(pairs: list[str]) -> dict:
 
 
 def cmd_list(args) -> int:
-    """Registered datasets, models and tokenizers."""
+    """Registered datasets, models, tokenizers, n-gram smoothings and neural language models."""
+    from baselines.ngram import SMOOTHINGS
     from bench.datasets import DATASETS
-    from bench.models import MODELS
+    from bench.models import LANGUAGE_MODELS, MODELS
     from bench.tokenizers import TOKENIZERS
 
     doc = {
         "datasets": [DATASETS.get(n).describe(with_sizes=True) for n in DATASETS],
         "models": [MODELS.get(n).describe() for n in MODELS],
         "tokenizers": [{"name": n} for n in TOKENIZERS],
+        "smoothings": [{"name": n} for n in SMOOTHINGS],
+        "language_models": [LANGUAGE_MODELS.get(n).describe() for n in LANGUAGE_MODELS],
     }
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
@@ -55,6 +58,10 @@ def cmd_list(args) -> int:
     for m in doc["models"]:
         print(f"  {m['name']:<18} {m['family']:<8} {m['description']}")
     print("tokenizers:", ", ".join(t["name"] for t in doc["tokenizers"]))
+    print("n-gram smoothings (bench lm, bench ngram):", ", ".join(s["name"] for s in doc["smoothings"]))
+    print("neural language models (bench lm):")
+    for m in doc["language_models"]:
+        print(f"  {m['name']:<18} {m['description']}")
     return 0
 
 
@@ -261,12 +268,12 @@ def cmd_tokenize(args) -> int:
 def cmd_ngram(args) -> int:
     """Fit an n-gram language model on a text file and report its perplexity on another."""
     from baselines.ngram.textfiles import evaluate_files
-    from baselines.ngram.vocab import NgramInputError
+    from core.scoring import LMInputError
 
     try:
         doc = evaluate_files(args.train, args.test, order=args.order, smoothing=args.smoothing, arpa=args.arpa,
                              sample=args.sample, seed=args.seed)
-    except NgramInputError as exc:
+    except LMInputError as exc:
         raise BenchError(str(exc)) from None
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))

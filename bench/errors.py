@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
+from core.errors import UnknownNameError, UserError, unknown_name
 
-
-class BenchError(Exception):
-    """A problem the user can fix (missing data, unknown name, bad file). Printed as one line."""
+#: the harness's name for a user error (``core.errors.UserError``), kept for its many raisers
+BenchError = UserError
 
 
 class MissingDataError(BenchError):
@@ -17,8 +16,4 @@ class DataFormatError(BenchError):
     """A dataset file exists but is not in the publisher's format (truncated, wrong columns...)."""
 
 
-def unknown_name(kind: str, name: str, known: list[str]) -> BenchError:
-    """Error for a misspelled registry name, suggesting the closest known names."""
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return BenchError(f"unknown {kind} {name!r}.{hint} Known: {', '.join(sorted(known))}.")
+__all__ = ["BenchError", "DataFormatError", "MissingDataError", "UnknownNameError", "UserError", "unknown_name"]

@@ -82,7 +82,7 @@ def run_lm_scale(dataset: str = "nsmc-raw", sizes: list[int | None] = LM_SCALE_S
 def _fit_point(docs: list[list[str]], test: list[list[str]]) -> dict:
     from baselines.ngram import make_lm
     from baselines.ngram.counts import NgramCounts
-    from baselines.ngram.perplexity import perplexity
+    from core.scoring import perplexity
     from baselines.ngram.vocab import build_and_encode
 
     sentences = [d for d in docs if d]

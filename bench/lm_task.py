@@ -24,6 +24,7 @@ import numpy as np
 from bench import sysinfo
 from bench.datasets import get_dataset
 from bench.errors import unknown_name
+from bench.models import LANGUAGE_MODELS
 from bench.profiles import get_profile
 from bench.results import run_id, write_json_atomic
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
@@ -122,9 +123,8 @@ LM_PLANS = {
                    # weights averaged)
                    knn={"sms-spam": {}, "20newsgroups": {"nprobe": 4}}),
 }
-NEURAL_LMS = {"rnn-lm": "neural.language_models:RNNLM", "lstm-lm": "neural.language_models:LSTMLM",
-              "gru-lm": "neural.language_models:GRULM"}
-KNN_LM, KNN_BASE = "lstm-knn-lm", "lstm-lm"  # the memory-augmented LM and the neural LM it reads
+KNN_LM = "lstm-knn-lm"  # the memory-augmented LM
+KNN_BASE = LANGUAGE_MODELS.get(KNN_LM).base  # the neural LM it reads
 
 
 def lm_corpus(dataset: str, tokenizer_name: str, plan: LMPlan):
@@ -162,7 +162,7 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
     ``neural``: which of the plan's neural LMs to fit (None: all of them; empty: none)."""
     from baselines.ngram import make_lm
     from baselines.ngram.counts import NgramCounts
-    from baselines.ngram.perplexity import perplexity_of_scores
+    from core.scoring import perplexity_of_scores
     from baselines.ngram.vocab import build_and_encode
 
     prof = get_profile(profile)  # an unknown profile: the one-line error naming the known ones
@@ -176,9 +176,8 @@ def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
             "max_train_docs": plan.max_train_docs, "max_test_docs": plan.max_test_docs}
     jobs = [(f"ngram-{m}", m, n, {**base, "model": f"ngram-{m}", "order": n}) for m, n in plan.ngram]
     if neural is not None:
-        unknown = sorted(set(neural) - set(NEURAL_LMS) - {KNN_LM})
-        if unknown:
-            raise unknown_name("neural language model", unknown[0], [*NEURAL_LMS, KNN_LM])
+        for name in neural:
+            LANGUAGE_MODELS.get(name)  # an unknown name: one line suggesting the close ones
     if plan.neural_datasets is None or dataset in plan.neural_datasets:
         jobs += [(name, None, None, {**base, "model": name, "params": plan.neural_params_for(dataset, name)})
                  for name in plan.neural if neural is None or name in neural]
@@ -316,13 +315,10 @@ def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path,
     lm = _neural_lm(name, identity["seed"], vocab, identity["params"]).fit(train)
     fit_s = time.perf_counter() - t0
     remove_stale_model_folders(models_dir, rid)  # a save killed half-way
-    save_model(lm, folder, {"target": NEURAL_LMS[name], "run_id": rid, "identity": identity,
+    save_model(lm, folder, {"target": LANGUAGE_MODELS.get(name).target, "run_id": rid, "identity": identity,
                             "fit_seconds": fit_s})
     return lm, fit_s, None
 
 
 def _neural_lm(name: str, seed: int, vocab, params: dict):
-    import importlib
-
-    module, _, attr = NEURAL_LMS[name].partition(":")
-    return getattr(importlib.import_module(module), attr)(seed=seed, vocabulary=vocab, **params)
+    return LANGUAGE_MODELS.get(name).cls()(seed=seed, vocabulary=vocab, **params)

@@ -13,10 +13,9 @@ benchmark metrics; the runner does, the same way for every model.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from bench.registry import Registry
+from core.registry import Registry, load_object
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,8 @@ class ModelSpec:
     description: str
 
     def cls(self) -> type:
-        module, _, attr = self.target.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        """The model class, imported on first use."""
+        return load_object(self.target)
 
     def describe(self) -> dict:
         return {"name": self.name, "family": self.family, "description": self.description}
@@ -65,6 +64,41 @@ _add("transformer", "neural", "neural.transformer:TransformerClassifier",
      "Transformer encoder (multi-head self-attention), mean-pooled")
 _add("fasttext", "neural", "neural.fasttext:FastTextClassifier",
      "fastText: averaged word + hashed bigram embeddings (Joulin et al. 2016)")
+
+
+@dataclass(frozen=True)
+class LanguageModelSpec:
+    """A registered neural language model: its name, ``"module:Class"`` and, for a model built over
+    another one (a kNN memory over an LSTM LM), the registry name of that ``base``."""
+
+    name: str
+    target: str
+    description: str
+    base: str | None = None
+
+    def cls(self) -> type:
+        """The model class, imported on first use."""
+        return load_object(self.target)
+
+    def describe(self) -> dict:
+        return {"name": self.name, "description": self.description, "base": self.base}
+
+
+#: the neural language models of the language-modelling task (the n-gram ones are the smoothings of
+#: ``baselines.ngram.SMOOTHINGS``)
+LANGUAGE_MODELS: Registry[LanguageModelSpec] = Registry("neural language model")
+
+
+def _add_lm(name: str, target: str, description: str, base: str | None = None) -> None:
+    LANGUAGE_MODELS.register(name, LanguageModelSpec(name, target, description, base))
+
+
+_add_lm("rnn-lm", "neural.language_models:RNNLM", "Elman recurrent LM (Mikolov et al. 2010)")
+_add_lm("lstm-lm", "neural.language_models:LSTMLM", "LSTM language model (Sundermeyer et al. 2012)")
+_add_lm("gru-lm", "neural.language_models:GRULM", "GRU language model (Cho et al. 2014)")
+_add_lm("lstm-knn-lm", "neural.knn_lm:KNNLM",
+        "kNN-LM: the lstm-lm interpolated with a nearest-neighbour memory (Khandelwal et al. 2020)",
+        base="lstm-lm")
 
 
 def get_model(name: str) -> ModelSpec:

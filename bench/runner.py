@@ -228,14 +228,13 @@ def save_model(model, directory: Path, manifest: dict) -> int:
 
 def load_model(directory: Path):
     """The fitted model saved in ``directory`` and its manifest."""
-    import importlib
+    from core.registry import load_object
 
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     if manifest["format"] == "pickle":
         with open(directory / "model.pkl", "rb") as fh:
             return pickle.load(fh), manifest
-    module, _, attr = manifest["target"].partition(":")
-    return getattr(importlib.import_module(module), attr).load(directory), manifest
+    return load_object(manifest["target"]).load(directory), manifest
 
 
 def latest_model(results_dir: Path, dataset: str, model: str, profile: str, *,

@@ -9,7 +9,6 @@ timings) is kept; batches are length-bucketed (``neural.batching``). Subclasses 
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import json
 import sys
@@ -18,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from baselines.validation import validation_split
+from core.registry import load_object
+from core.validation import validation_split
 from neural.arch_config import ArchConfig
 from neural.vocab import Vocabulary, choose_max_len, truncate
 
@@ -211,8 +211,7 @@ class KerasTextClassifier:
 
         directory = Path(directory)
         doc = json.loads((directory / "classifier.json").read_text(encoding="utf-8"))
-        module, _, name = doc["class"].partition(":")
-        klass = getattr(importlib.import_module(module), name)  # registers its custom layers
+        klass = load_object(doc["class"])  # importing its module registers its custom layers
         obj = klass(**doc["params"])
         obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
         for key, value in doc["state"].items():

@@ -170,7 +170,7 @@ class KNNLM:
         """ln p of every word and ``</s>`` under the mixture (a ``baselines.ngram.base.TokenScores``).
         ``lm_log_probs``: the LM's own ``token_scores(sentences).log_probs``, when already computed
         (the full softmax is most of the cost of scoring; the LM is not run through it again)."""
-        from baselines.ngram.base import TokenScores
+        from core.scoring import TokenScores
 
         lm_lp, dist, nb, targets, starts = self._lm_and_neighbours(sentences, lm_log_probs)
         knn = self._knn(dist, nb, targets, self.temperature_, self.k_)
@@ -180,7 +180,7 @@ class KNNLM:
 
     def perplexity(self, sentences: list[list[str]]):
         """Perplexity with and without OOV tokens, computed exactly as for the n-gram models."""
-        from baselines.ngram.perplexity import perplexity
+        from core.scoring import perplexity
 
         return perplexity(self, sentences)
 

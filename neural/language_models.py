@@ -20,7 +20,7 @@ perplexities compare on the same tokens:
 - ``token_scores(sentences)`` / ``log_prob(sentences)``: natural-log probability of every word and
   of the final ``</s>`` (the initial ``<s>`` is context, never scored), per token with OOV flags or
   summed per sentence; a sentence of ``n`` words is ``n + 1`` tokens (:func:`count_tokens`), and
-  ``perplexity(sentences)`` is ``baselines.ngram.perplexity.perplexity`` itself;
+  ``perplexity(sentences)`` is ``core.scoring.perplexity`` itself;
 - ``sample(n_sentences, seed=..., max_length=..., temperature=...)``.
 """
 
@@ -138,9 +138,9 @@ class RecurrentLM:
         v = self.vocab_
         ids = v.encode(sentence)
         if v.stoi[BOS] in ids or v.stoi[EOS] in ids:
-            from baselines.ngram.vocab import NgramInputError
+            from core.scoring import LMInputError
 
-            raise NgramInputError("a sentence holds '<s>' or '</s>'; the model adds sentence boundaries "
+            raise LMInputError("a sentence holds '<s>' or '</s>'; the model adds sentence boundaries "
                                   "itself, so remove them from the text")
         return np.asarray([v.stoi[BOS], *ids, v.stoi[EOS]], dtype=np.int32)
 
@@ -286,7 +286,7 @@ class RecurrentLM:
         sentence's first token (a ``baselines.ngram.base.TokenScores``)."""
         import tensorflow as tf
 
-        from baselines.ngram.base import TokenScores
+        from core.scoring import TokenScores
 
         seqs = [self._ids(s) for s in sentences]
         lengths, starts, targets = self._flat_targets(seqs)
@@ -391,7 +391,7 @@ class RecurrentLM:
 
     def perplexity(self, sentences: list[list[str]]):
         """Perplexity with and without OOV tokens, computed exactly as for the n-gram models."""
-        from baselines.ngram.perplexity import perplexity
+        from core.scoring import perplexity
 
         return perplexity(self, sentences)
 
@@ -487,6 +487,3 @@ class GRULM(RecurrentLM):
 
     cell = "gru"
 
-
-#: Registry names -> classes, for the harness's language-modelling task.
-LANGUAGE_MODELS = {"rnn-lm": RNNLM, "lstm-lm": LSTMLM, "gru-lm": GRULM}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from neural.knn_lm import KNNLM, knn_log_probs, mix
-from neural.language_models import LANGUAGE_MODELS
+from neural.language_models import LSTMLM
 from tests.test_neural_lm import CORPUS, SMALL
 
 # repeated sentences of random words: a 32-unit LSTM trained briefly does not memorise them
@@ -21,7 +21,7 @@ MEMORY_CORPUS = CORPUS + REPEATS * 8
 
 @pytest.fixture(scope="module")
 def lm():
-    return LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 3}).fit(MEMORY_CORPUS)
+    return LSTMLM(**{**SMALL, "epochs": 3}).fit(MEMORY_CORPUS)
 
 
 @pytest.fixture(scope="module")

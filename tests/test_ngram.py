@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from baselines.ngram import SMOOTHING, make_lm
-from baselines.ngram.base import NotNormalisedError
+from baselines.ngram import SMOOTHINGS, make_lm
+from core.scoring import NotNormalisedError
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.lookup import KeyIndex
-from baselines.ngram.vocab import NgramInputError, Vocabulary, build_and_encode
+from baselines.ngram.vocab import LMInputError, Vocabulary, build_and_encode
 
 DATA = Path(__file__).parent / "data" / "ngram"
-NORMALISED = [n for n in SMOOTHING if n != "stupid-backoff"]
+NORMALISED = [n for n in SMOOTHINGS if n != "stupid-backoff"]
 
 # Ten sentences over {a, b, c}. Padded with <s> ... </s>, the counts a reader can check are:
 #   unigrams (as targets): a 7, b 7, c 5, </s> 10 (29 tokens; <s> is never a target)
@@ -167,7 +167,7 @@ def test_vocabulary_cutoff_fixed_vocabulary_and_boundaries():
     shared = Vocabulary.build(TOY + [["d"]])
     fixed = make_lm("kn", order=2, vocabulary=shared).fit(TOY)
     assert len(fixed.vocab_) == 7 and np.exp(fixed.next_log_probs(["a"])).sum() == pytest.approx(1)
-    with pytest.raises(NgramInputError, match="<s>"):
+    with pytest.raises(LMInputError, match="<s>"):
         make_lm("mkn").fit([["a", "</s>", "b"]])
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from baselines.validation import validation_split
+from core.validation import validation_split
 
 
 def test_plain_split_is_stratified_disjoint_and_reproducible():
@@ -32,7 +32,7 @@ def test_grouped_split_falls_back_to_plain_when_groups_are_too_few():
 
 
 def test_folds_partition_train_and_respect_groups():
-    from baselines.validation import validation_folds
+    from core.validation import validation_folds
 
     rng = np.random.default_rng(1)
     groups = rng.integers(0, 100, size=1000)

@@ -15,6 +15,7 @@ import numpy as np
 
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.vocab import BOS, UNK, Vocabulary, build_and_encode
+from core.scoring import NotNormalisedError, TokenScores, perplexity
 
 
 @dataclass(frozen=True)
@@ -34,23 +35,6 @@ class Lookups:
     queried: list[np.ndarray]
     contexts: list[np.ndarray]
     hits: list[np.ndarray]
-
-
-@dataclass(frozen=True)
-class TokenScores:
-    """Natural-log score of every scored token, which tokens are OOV, and each sentence's first token."""
-
-    log_probs: np.ndarray
-    oov: np.ndarray
-    sentence_starts: np.ndarray
-
-    def per_sentence(self) -> np.ndarray:
-        """Sum of the token scores of each sentence."""
-        return np.add.reduceat(self.log_probs, self.sentence_starts) if len(self.log_probs) else np.zeros(0)
-
-
-class NotNormalisedError(ValueError):
-    """A perplexity was asked of a model whose scores are not probabilities."""
 
 
 class NgramLM:
@@ -191,9 +175,7 @@ class NgramLM:
 
     # -- conveniences ----------------------------------------------------------------------------
     def perplexity(self, sentences: list[list[str]]):
-        """Corpus perplexity with and without OOV tokens (see ``baselines.ngram.perplexity``)."""
-        from baselines.ngram.perplexity import perplexity
-
+        """Corpus perplexity with and without OOV tokens (see ``core.scoring``)."""
         return perplexity(self, sentences)
 
     def sample(self, n_sentences: int, *, seed: int, max_length: int = 100) -> list[list[str]]:

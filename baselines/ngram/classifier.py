@@ -16,7 +16,7 @@ import numpy as np
 from baselines.ngram import make_lm
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.vocab import Vocabulary
-from baselines.validation import choose_on_validation
+from core.validation import choose_on_validation
 
 
 class NgramLMClassifier:

@@ -10,10 +10,11 @@ import math
 import time
 from pathlib import Path
 
-from baselines.ngram import UnknownSmoothingError, smoothing_class
+from baselines.ngram import SMOOTHINGS
+from core.errors import UnknownNameError
 from baselines.ngram.arpa import write_arpa
-from baselines.ngram.perplexity import perplexity
-from baselines.ngram.vocab import NgramInputError
+from core.scoring import perplexity
+from core.scoring import LMInputError
 
 EXPORTABLE = "witten-bell, absolute, kn, mkn"
 
@@ -25,30 +26,30 @@ def read_sentences(path: str | Path) -> list[list[str]]:
         with open(path, encoding="utf-8") as lines:
             sentences = [line.split() for line in lines]
     except FileNotFoundError:
-        raise NgramInputError(f"{path}: no such file; give a text file with one whitespace-tokenized "
+        raise LMInputError(f"{path}: no such file; give a text file with one whitespace-tokenized "
                               "sentence per line") from None
     except UnicodeDecodeError:
-        raise NgramInputError(f"{path} is not UTF-8 text; convert it (e.g. with iconv) and retry") from None
+        raise LMInputError(f"{path} is not UTF-8 text; convert it (e.g. with iconv) and retry") from None
     except OSError as exc:
-        raise NgramInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise LMInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not any(sentences):
-        raise NgramInputError(f"{path} is empty; it needs at least one sentence, one per line")
+        raise LMInputError(f"{path} is empty; it needs at least one sentence, one per line")
     return sentences
 
 
 def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
     try:
-        cls = smoothing_class(smoothing)
-    except UnknownSmoothingError as exc:
-        raise NgramInputError(str(exc)) from None
+        cls = SMOOTHINGS.get(smoothing)
+    except UnknownNameError as exc:
+        raise LMInputError(str(exc)) from None
     if not cls.normalised:
-        raise NgramInputError(f"{smoothing} scores are not probabilities, so it has no perplexity; "
+        raise LMInputError(f"{smoothing} scores are not probabilities, so it has no perplexity; "
                               "choose a normalised smoothing such as mkn")
     if arpa is not None and not cls.exportable:
-        raise NgramInputError(f"{smoothing} cannot be written as an ARPA back-off model; --arpa works "
+        raise LMInputError(f"{smoothing} cannot be written as an ARPA back-off model; --arpa works "
                               f"with {EXPORTABLE}")
     if order < 1:
-        raise NgramInputError(f"--order must be at least 1, got {order}")
+        raise LMInputError(f"--order must be at least 1, got {order}")
     return cls
 
 

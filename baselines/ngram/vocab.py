@@ -13,12 +13,10 @@ from itertools import chain
 
 import numpy as np
 
+from core.scoring import LMInputError
+
 UNK, BOS, EOS = 0, 1, 2
 SPECIALS = ("<unk>", "<s>", "</s>")
-
-
-class NgramInputError(ValueError):
-    """Text an n-gram model cannot use (empty, or holding ``<s>``/``</s>`` inside a sentence)."""
 
 
 class _Index(dict):
@@ -102,7 +100,7 @@ class Vocabulary:
 def _refuse_boundaries(ids: np.ndarray, where: str) -> None:
     # A literal <s> or </s> inside a sentence would silently break the padding convention.
     if np.any((ids == BOS) | (ids == EOS)):
-        raise NgramInputError(f"the text{where} holds '<s>' or '</s>' inside a sentence; the model adds "
+        raise LMInputError(f"the text{where} holds '<s>' or '</s>' inside a sentence; the model adds "
                               "sentence boundaries itself, so remove them from the text")
 
 

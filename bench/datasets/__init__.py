@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.datasets.base import Dataset, DatasetSpec, Split
-from bench.registry import Registry
+from core.registry import Registry
 
 DATASETS: Registry[DatasetSpec] = Registry("dataset")
 DATASETS.register("imdb", "bench.datasets.imdb:SPEC")

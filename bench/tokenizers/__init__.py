@@ -6,7 +6,7 @@ identifies it (name, options, library version), so results and caches can be key
 
 from __future__ import annotations
 
-from bench.registry import Registry
+from core.registry import Registry
 from bench.tokenizers.base import Tokenizer
 
 TOKENIZERS: Registry[type] = Registry("tokenizer")
