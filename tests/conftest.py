@@ -43,6 +43,15 @@ def real_home(monkeypatch, tmp_path):
     return REAL_DATA_HOME
 
 
+@pytest.fixture(scope="session")
+def rendered_grid():
+    """``(results_dir, index_path, html)`` of one report over the standard synthetic grid, rendered
+    once per test session and shared by the report tests: treat it as read-only."""
+    from tests.synthetic_results import render_standard_report
+
+    return render_standard_report()
+
+
 def pytest_collection_modifyitems(config, items):
     """Benchmarks (tests using the ``benchmark`` fixture) run only under ``--benchmark-only``."""
     if config.getoption("benchmark_only", default=False):

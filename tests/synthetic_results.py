@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from bench.metrics import classification_metrics
 from bench.results import RunResult, run_id, save_result, write_json_atomic
@@ -59,8 +58,13 @@ def write_results(results_dir: Path, results: list[RunResult]) -> None:
 
 def write_lm_result(results_dir: Path, dataset: str, model: str, order: int | None, smoothing: str | None,
                     perplexity: float | None, profile: str = "quick") -> Path:
-    """A language-model run in the shape ``reports.language_models`` documents."""
-    doc = {"task": "lm", "dataset": dataset, "model": model, "profile": profile, "seed": 0,
+    """A language-model run in the shape ``reports.language_models`` documents, saved where and as
+    ``bench lm`` saves one: ``<results>/lm/<dataset>__<model>__o<order>__<profile>__<run id>.json``."""
+    identity = {"dataset": dataset, "model": model, "order": order, "profile": profile, "seed": 0,
+                "tokenizer": {"name": "english"}}
+    rid = run_id(identity)
+    doc = {"task": "lm", "run_id": rid, "identity": identity, "dataset": dataset, "model": model,
+           "profile": profile, "seed": 0,
            "family": "classic" if order else "neural", "order": order, "smoothing": smoothing,
            "perplexity": perplexity, "perplexity_excl_oov": perplexity, "oov": 10, "tokens": 1000,
            "fit_seconds": 1.5, "tokenizer": {"name": "english"}}
@@ -73,7 +77,7 @@ def write_lm_result(results_dir: Path, dataset: str, model: str, order: int | No
     if perplexity:  # sentences sampled from it, one per temperature, naming the run
         doc["samples"] = [{"temperature": t, "seed": 0, "sentences": [f"<b>{model}</b> {order} at {t}"]}
                           for t in ((1.0,) if order else (1.0, 0.7))]
-    path = results_dir / "runs" / f"lm__{dataset}__{model}__{order}__{smoothing}.json"
+    path = results_dir / "lm" / f"{dataset}__{model}__o{order or 0}__{profile}__{rid}.json"
     write_json_atomic(path, doc)
     return path
 
@@ -112,7 +116,9 @@ def standard_grid(results_dir: Path) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _render_standard_report() -> tuple[Path, Path, str]:
+def render_standard_report() -> tuple[Path, Path, str]:
+    """``(results_dir, index_path, html)`` of one report over the standard grid plus a
+    default-profile run, an n-gram/neural LM sweep and a benchmark file, rendered once per process."""
     from reports.html import render_report
 
     results = Path(tempfile.mkdtemp(prefix="bench-report-test-"))
@@ -130,10 +136,3 @@ def _render_standard_report() -> tuple[Path, Path, str]:
     index = render_report(results, profile="quick", benchmarks=bench_file)
     return results, index, index.read_text(encoding="utf-8")
 
-
-@pytest.fixture(scope="session")
-def rendered_grid():
-    """``(results_dir, index_path, html)`` of one report over the standard grid plus a
-    default-profile run, an n-gram/neural LM sweep and a benchmark file. Rendered once per test
-    session, shared by the test modules that import this fixture: treat it as read-only."""
-    return _render_standard_report()

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.synthetic_results import rendered_grid  # noqa: F401 (a fixture)
-
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

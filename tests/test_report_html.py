@@ -11,7 +11,7 @@ import pytest
 
 from bench.errors import BenchError
 from reports.html import _benchmarks, render_report
-from tests.synthetic_results import make_result, rendered_grid, write_results  # noqa: F401 (a fixture)
+from tests.synthetic_results import make_result, write_results
 
 
 def test_pages_per_profile_and_index(rendered_grid):
