@@ -12,7 +12,7 @@ from bench.tokenizers.base import Tokenizer
 TOKENIZERS: Registry[type] = Registry("tokenizer")
 TOKENIZERS.register("english", "bench.tokenizers.english:EnglishTokenizer")
 TOKENIZERS.register("korean-ws", "bench.tokenizers.korean_whitespace:KoreanWhitespaceTokenizer")
-# Korean morphological analyzers (issue 3); KoNLPy's start a JVM, but only when first used
+# Korean morphological analyzers; KoNLPy's start a JVM, but only when first used
 TOKENIZERS.register("mecab", "bench.tokenizers.korean_mecab:MecabTokenizer")
 TOKENIZERS.register("kiwi", "bench.tokenizers.korean_kiwi:KiwiTokenizer")
 TOKENIZERS.register("okt", "bench.tokenizers.korean_okt:OktTokenizer")

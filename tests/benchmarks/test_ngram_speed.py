@@ -1,10 +1,10 @@
 """N-gram language models on the IMDB LM corpus: fit and scoring speed against KenLM and NLTK.
 
-The IMDB LM corpus is the ``english`` tokenizer over the IMDB train reviews, one review per line
-(25,000 lines, 5.88 million words); the test text is the test reviews. Targets (issue 4): an order-3
-modified Kneser-Ney fit at least 50x faster than NLTK's ``KneserNeyInterpolated`` and within 3x of
-KenLM's ``lmplz`` wall time, scoring at least a million tokens per second, and perplexities equal to
-lmplz's (stored in ``tests/data/ngram/kenlm_reference.json``) within 0.1%.
+The IMDB LM corpus is the ``english`` tokenizer over the IMDB train reviews, one review per line;
+the test text is the test reviews. The targets asserted here: an order-3 modified Kneser-Ney fit at
+least 50x faster than NLTK's ``KneserNeyInterpolated`` and within 3x of KenLM's ``lmplz`` wall time,
+scoring at least a million tokens per second, and perplexities equal to lmplz's (stored in
+``tests/data/ngram/kenlm_reference.json``) within 0.1%.
 
 ``lmplz`` is timed live when a KenLM build is found (``$KENLM_BIN`` or ``PATH``); otherwise the
 figure measured when the reference file was made is reported, and not asserted against. NLTK's
