@@ -14,7 +14,7 @@ import numpy as np
 from baselines.bow_classifier import BagOfNgramsClassifier, candidates
 
 #: Smoothing candidates: from nearly unsmoothed to heavily smoothed. The grid grew at both ends
-#: when cross-validation chose its edge (IMDB 4, R8 and 20 Newsgroups 0.1).
+#: when cross-validation chose its edge on some dataset (``docs/classic-models.md``).
 ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 4.0, 8.0)
 
 

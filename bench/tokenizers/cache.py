@@ -8,7 +8,7 @@ File layout: ``MAGIC``, an 8-byte header length, a JSON header, then the payload
 as a JSON list, int32 token ids, int64 document offsets. The header holds the key and the
 payload's SHA-256 and length, so a truncated, corrupt or mismatched (stale) entry is detected on
 read and rebuilt, never used. Writes go to a temp file renamed into place, so a reader never sees
-half a file. 200,000 NSMC reviews load in well under a second.
+half a file. Loading is array reads and one numpy gather of the token strings: no analysis.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ class KoreanMorphTokenizer(Tokenizer):
         """The underlying analyzer, built on first use (so naming a tokenizer starts no JVM).
 
         Options apply per call, so every instance of a class in a process shares one analyzer:
-        a Komoran model is ~200 MB of the JVM's heap and takes seconds to load.
+        a Komoran model takes a large share of the JVM's heap and is slow to load.
         """
         if self._analyzer is None:
             with _LOAD_LOCK:
@@ -202,7 +202,7 @@ class KoreanMorphTokenizer(Tokenizer):
         """``_analyze``, falling back to one word at a time if the analyzer throws on the text.
 
         A word the analyzer still fails on is kept whole (tag ``NA``) rather than crashing a
-        200,000-document run; the first such failure is reported on stderr.
+        whole corpus's run; the first such failure is reported on stderr.
         """
         try:
             return self._analyze(text)

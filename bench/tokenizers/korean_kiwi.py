@@ -18,7 +18,7 @@ class KiwiTokenizer(KoreanMorphTokenizer):
     name = "kiwi"
     libraries = ("kiwipiepy", "kiwipiepy_model")
     supports_stem = True
-    parallel_worthwhile = True  # ~1,800 reviews/s per core here: 200,000 take minutes on one
+    parallel_worthwhile = True  # a full NSMC corpus takes minutes on one core
 
     def _load(self):
         kiwipiepy = import_analyzer("kiwipiepy", "kiwipiepy")
