@@ -11,16 +11,33 @@ from bench.results import load_results, results_home
 from bench.runner import make_config, result_path, run
 
 
-def test_nb_run_end_to_end(tiny_home):
+@pytest.fixture
+def nb_run(tiny_home):
+    """``(config, result)`` of naive Bayes on the tiny IMDB files, seed 3."""
     config = make_config("imdb", "nb", profile="quick", seed=3)
-    result = run(config, results_dir=results_home(), quiet=True)
+    return config, run(config, results_dir=results_home(), quiet=True)
+
+
+def test_nb_run_learns_the_tiny_reviews(nb_run):
+    _, result = nb_run
     assert result.accuracy > 0.9  # the tiny reviews carry their label in signal words
-    assert result.train_size == 40 and result.test_size == 40
-    assert result.fit_seconds > 0 and result.predict_docs_per_s > 0 and result.peak_rss_mb > 10
+    assert (result.train_size, result.test_size, len(result.test_predictions)) == (40, 40, 40)
+    hits = np.equal(result.test_predictions, result.test_labels)
+    assert result.accuracy == pytest.approx(hits.mean())  # the metric is the predictions' own
+
+
+def test_nb_run_records_its_choices_and_provenance(nb_run):
+    _, result = nb_run
+    assert result.model_params["alpha"] in result.model_params["alphas_tried"]
     assert result.tokenizer["name"] == "english" and result.seed == 3
     assert "numpy" in result.versions and result.machine["cpu_count"]
-    assert len(result.test_predictions) == 40 and result.model_params["alpha"] in result.model_params["alphas_tried"]
+    assert result.fit_seconds > 0 and result.predict_docs_per_s > 0 and result.peak_rss_mb > 10
+
+
+def test_nb_run_is_saved_whole_under_runs(nb_run):
+    config, result = nb_run
     path = result_path(config, results_home())
+    assert path.parent == results_home() / "runs"
     stored = json.loads(path.read_text())
     assert stored["run_id"] == result.run_id and stored["accuracy"] == result.accuracy
     assert not list(path.parent.glob(".*.tmp"))  # nothing half-written left behind
@@ -54,12 +71,18 @@ def test_profile_params_per_dataset_override_per_model(tiny_home, monkeypatch):
 
 
 def test_lstm_run_on_tiny_data(tiny_home):
-    config = make_config("r8", "lstm", profile="quick", params={"epochs": 2, "verbose": False})
+    # a high learning rate: three epochs on 48 documents must already beat guessing the majority
+    config = make_config("r8", "lstm", profile="quick",
+                         params={"epochs": 3, "learning_rate": 0.02, "verbose": False})
     result = run(config, quiet=True)
     assert result.family == "neural" and result.n_parameters > 0
-    assert 1 <= len(result.history) <= 2 and {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(result.history[0])
+    assert 1 <= len(result.history) <= 3
+    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(result.history[0])
     assert result.model_params["max_len"] >= 8
-    assert 0.0 <= result.accuracy <= 1.0 and len(result.test_predictions) == result.test_size
+    assert len(result.test_predictions) == result.test_size == 48  # 6 per topic
+    majority = np.bincount(result.test_labels).max() / result.test_size
+    assert result.accuracy > majority
+    assert result.accuracy == pytest.approx(np.equal(result.test_predictions, result.test_labels).mean())
 
 
 def test_bad_seed_is_rejected():
