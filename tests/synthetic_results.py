@@ -121,8 +121,9 @@ def render_standard_report() -> tuple[Path, Path, str]:
     default-profile run, an n-gram/neural LM sweep and a benchmark file, rendered once per process."""
     from reports.html import render_report
 
-    results = Path(tempfile.mkdtemp(prefix="bench-report-test-"))
-    atexit.register(shutil.rmtree, results, ignore_errors=True)
+    root = Path(tempfile.mkdtemp(prefix="bench-report-test-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    results = root / "results"
     standard_grid(results)
     write_results(results, [make_result("r8", "nb", profile="default", accuracy=0.97,
                                         classes=("earn", "acq", "crude"))])
@@ -131,8 +132,8 @@ def render_standard_report() -> tuple[Path, Path, str]:
         write_lm_result(results, "imdb", "ngram-add-k", order, "add-k", ppl * 1.5)
     write_lm_result(results, "imdb", "lstm-lm", None, None, 180.0)
     write_lm_result(results, "imdb", "ngram-sb", 3, "stupid-backoff", None)  # no perplexity: left out
-    bench_file = write_benchmark_json(results.parent / f"{results.name}-bm.json")
-    atexit.register(bench_file.unlink, missing_ok=True)
+    # where `pytest --benchmark-json` would put it: outside the results, which get their own copy
+    bench_file = write_benchmark_json(root / "benchmark.json")
     index = render_report(results, profile="quick", benchmarks=bench_file)
     return results, index, index.read_text(encoding="utf-8")
 
