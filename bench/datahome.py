@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.errors import BenchError, DataFormatError, MissingDataError
+from bench.errors import DataFormatError, MissingDataError
 
 DOWNLOAD_TIMEOUT_S = 30
 

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from baselines.ngram import SMOOTHINGS, make_lm
-from core.scoring import NotNormalisedError
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.lookup import KeyIndex
 from baselines.ngram.vocab import LMInputError, Vocabulary, build_and_encode
+from core.scoring import NotNormalisedError
 
 DATA = Path(__file__).parent / "data" / "ngram"
 NORMALISED = [n for n in SMOOTHINGS if n != "stupid-backoff"]

@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
+from bench.results import write_json_atomic
 from reports.compute import compute_tables, lm_own_seconds, provenance, wall_seconds
 from reports.html import render_report
 from reports.language_models import load_lm_results
 from tests.synthetic_results import make_result, write_results
-from bench.results import write_json_atomic
 
 MACHINE = {"cpu": "test cpu", "cpu_count": 2, "code_commit": "abcdef0123456789", "code_modified": False}
 VERSIONS = {"tensorflow": "2.21.0", "keras": "3.15.1"}

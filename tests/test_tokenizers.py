@@ -1,9 +1,9 @@
 """The English tokenizer and the Korean whitespace baseline."""
 
+import pytest
+
 from bench.errors import BenchError
 from bench.tokenizers import TOKENIZERS, make_tokenizer
-
-import pytest
 
 
 def test_english_lowercases_strips_br_and_keeps_words():

@@ -15,7 +15,7 @@ import numpy as np
 
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.vocab import BOS, UNK, Vocabulary, build_and_encode
-from core.scoring import NotNormalisedError, TokenScores, perplexity
+from core.scoring import TokenScores, perplexity
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ class NgramCounts:
         pos_bits = max(1, (len(ids) - 1).bit_length())
         follow = np.append(ids, BOS)  # ids[p] for p < len(ids); <s> after the last </s> too
         rows = ids  # row of the (n-1)-gram starting at each position (-1 where none fits)
+        group = None  # row of the (n-1)-gram at each sorted position: set by each order for the next
         for n in range(2, order + 1):
             if n == 2:  # a bigram starts everywhere but at </s>
                 pairs = ids[:-1] << bits

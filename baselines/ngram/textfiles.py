@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 from baselines.ngram import SMOOTHINGS
-from core.errors import UnknownNameError
 from baselines.ngram.arpa import write_arpa
-from core.scoring import perplexity
-from core.scoring import LMInputError
+from core.errors import UnknownNameError
+from core.scoring import LMInputError, perplexity
 
 EXPORTABLE = "witten-bell, absolute, kn, mkn"
 

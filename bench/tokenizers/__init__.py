@@ -6,8 +6,8 @@ identifies it (name, options, library version), so results and caches can be key
 
 from __future__ import annotations
 
-from core.registry import Registry
 from bench.tokenizers.base import Tokenizer
+from core.registry import Registry
 
 TOKENIZERS: Registry[type] = Registry("tokenizer")
 TOKENIZERS.register("english", "bench.tokenizers.english:EnglishTokenizer")

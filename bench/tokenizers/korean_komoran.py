@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bench.tokenizers.korean_base import (KoreanMorphTokenizer, ensure_konlpy_jvm, import_analyzer,
-                                          strip_outside_bmp)
+from bench.tokenizers.korean_base import (
+    KoreanMorphTokenizer,
+    ensure_konlpy_jvm,
+    import_analyzer,
+    strip_outside_bmp,
+)
 
 
 class KomoranTokenizer(KoreanMorphTokenizer):
