@@ -9,7 +9,6 @@ timings) is kept; batches are length-bucketed (``neural.batching``). Subclasses 
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 import time
@@ -20,6 +19,7 @@ import numpy as np
 from core.registry import load_object
 from core.validation import validation_split
 from neural.arch_config import ArchConfig
+from neural.settings import SignatureSettings
 from neural.vocab import Vocabulary, choose_max_len, truncate
 
 _STATE = ("n_classes_", "max_len_", "history_", "best_epoch_", "validation_size_", "epochs_allowed_",
@@ -27,8 +27,9 @@ _STATE = ("n_classes_", "max_len_", "history_", "best_epoch_", "validation_size_
 PRETRAINED = (None, "word2vec")
 
 
-class KerasTextClassifier:
-    """Base class: keyword-only hyperparameters, ``fit``/``predict_proba``/``params``/``save``/``load``."""
+class KerasTextClassifier(SignatureSettings):
+    """Base class: keyword-only hyperparameters (``get_params`` reads them from the constructors'
+    signatures), ``fit``/``predict_proba``/``params``/``save``/``load``."""
 
     _array_state: tuple[str, ...] = ()  # fitted numpy arrays a subclass adds (saved in arrays.npz)
 
@@ -84,16 +85,6 @@ class KerasTextClassifier:
         self.vocab_ = Vocabulary(train_docs, self.vocab_size)
 
     # -- the shared path ---------------------------------------------------------------------
-    def get_params(self) -> dict:
-        """Every keyword argument of ``__init__`` along the class hierarchy (as scikit-learn does)."""
-        names = []
-        for klass in type(self).__mro__:
-            init = klass.__dict__.get("__init__")
-            if init is not None:
-                names += [p.name for p in inspect.signature(init).parameters.values()
-                          if p.kind == p.KEYWORD_ONLY and p.name not in names]
-        return {name: getattr(self, name) for name in names}
-
     def arch_config(self, vocab_size: int, max_len: int, n_outputs: int) -> ArchConfig:
         """What ``build`` gets: the data-derived sizes and this classifier's architecture settings."""
         hyper = {k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()}
@@ -105,7 +96,7 @@ class KerasTextClassifier:
         import keras
 
         from neural.batching import classification_dataset
-        from neural.training import EpochTimer, adam, cosine_decay, stopping_callbacks, throughput
+        from neural.training import train
 
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
@@ -119,22 +110,24 @@ class KerasTextClassifier:
         self._pretrain_embedding(train_docs)
         x_tr = self._encode(train_docs)
         self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
-        train = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
-        learning_rate = self.learning_rate
-        if self.decay_epochs:  # the schedule ends with the last epoch allowed
-            learning_rate = cosine_decay(self.learning_rate, self.epochs_allowed_ * int(train.cardinality()))
-        self.model_.compile(optimizer=adam(learning_rate, self.clipnorm, self.ema_momentum), metrics=["accuracy"],
-                            loss="binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy")
-        val = classification_dataset(self._encode([docs[i] for i in va]), y[va],
-                                     batch_size=4 * self.batch_size)
-        timer = EpochTimer(len(tr), verbose=self.verbose)
-        self.model_.fit(train, validation_data=val, epochs=self.epochs_allowed_, verbose=0, shuffle=False,
-                        callbacks=stopping_callbacks(self.patience, timer, self.ema_momentum))
-        self.history_ = timer.records
-        self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
-        self.validation_size_ = len(va)
-        self.seconds_per_epoch_, self.train_docs_per_s_ = throughput(self.history_)
+        train_set = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
+        val_set = classification_dataset(self._encode([docs[i] for i in va]), y[va], batch_size=4 * self.batch_size)
+        loss = "binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy"
+        outcome = train(self.model_, train_set, val_set, self._training_settings(), n_train=len(tr),
+                        compile_args={"loss": loss, "metrics": ["accuracy"]})
+        self.history_, self.best_epoch_, self.validation_size_ = outcome.history, outcome.best_epoch, len(va)
+        self.seconds_per_epoch_, self.train_docs_per_s_ = outcome.seconds_per_epoch, outcome.items_per_s
         return self
+
+    def _training_settings(self):
+        """The shared loop's settings (``neural.training.train``): at most ``epochs_allowed_``
+        epochs, the learning-rate schedule, if any, ending with the last of them."""
+        from neural.training import TrainingSettings
+
+        return TrainingSettings(epochs=self.epochs_allowed_, patience=self.patience,
+                                learning_rate=self.learning_rate, clipnorm=self.clipnorm,
+                                ema_momentum=self.ema_momentum, cosine=bool(self.decay_epochs),
+                                verbose=self.verbose)
 
     def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
         """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training

@@ -12,7 +12,7 @@ nearest to ``q`` (squared L2 distance ``d_i``) vote for the words that followed 
 Both parts are distributions over the same vocabulary (``<unk>`` included), so the mixture is one
 too and its perplexity is exact and comparable with the n-gram models' on the same tokens. Like an
 n-gram model, the memory reproduces text seen in training (quoted replies, signatures, FAQs posted
-again), which a network of a few million weights does not memorise.
+again), which a network far smaller than its training text does not memorise.
 
 ``lambda``, ``T`` and ``k`` are chosen on the LM's own validation split (the sentences it held out
 for early stopping, :meth:`~neural.language_models.RecurrentLM.split`); the datastore holds only
@@ -29,6 +29,8 @@ import sys
 import time
 
 import numpy as np
+
+from neural.settings import SignatureSettings
 
 #: mixture weights tried on the validation split (0: the LM alone)
 LAMBDAS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
@@ -57,7 +59,7 @@ def mix(lm_log_probs: np.ndarray, knn_lp: np.ndarray, lam: float) -> np.ndarray:
         return np.logaddexp(math.log1p(-lam) + lm_log_probs, math.log(lam) + knn_lp)
 
 
-class KNNLM:
+class KNNLM(SignatureSettings):
     """A fitted :class:`~neural.language_models.RecurrentLM` plus a datastore of its training split.
 
     ``k``: neighbours retrieved per query (the chosen ``k_`` may be fewer: ``ks`` are tried);
@@ -167,7 +169,7 @@ class KNNLM:
                                for i in range(0, len(targets), rows)] or [np.zeros(0)])
 
     def token_scores(self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None):
-        """ln p of every word and ``</s>`` under the mixture (a ``baselines.ngram.base.TokenScores``).
+        """ln p of every word and ``</s>`` under the mixture (a ``core.scoring.TokenScores``).
         ``lm_log_probs``: the LM's own ``token_scores(sentences).log_probs``, when already computed
         (the full softmax is most of the cost of scoring; the LM is not run through it again)."""
         from core.scoring import TokenScores
@@ -201,10 +203,12 @@ class KNNLM:
         return self.lm.model_bytes() + self.datastore_bytes()
 
     def params(self) -> dict:
-        """The memory's settings and what was chosen on validation (the LM's own are ``lm.params()``)."""
-        return {"k": self.k, "ks": list(self.ks), "nprobe": self.nprobe, "nlist": self.nlist_,
-                "index": self.index_kind_, "exact_below": self.exact_below, "lambdas": list(self.lambdas),
-                "temperature_scales": list(self.temperature_scales), "datastore_size": int(len(self.values_)),
+        """The memory's settings (the constructor's, but those recorded apart or that change no
+        score: ``seed``, ``query_batch``, ``threads``, ``verbose``), with ``nlist`` the number of
+        cells used, and what was chosen on validation (the LM's own are ``lm.params()``)."""
+        settings = {k: list(v) if isinstance(v, tuple) else v for k, v in self.get_params().items()
+                    if k not in ("seed", "query_batch", "threads", "verbose")}
+        return {**settings, "nlist": self.nlist_, "index": self.index_kind_, "datastore_size": int(len(self.values_)),
                 "chosen_lambda": self.lambda_, "chosen_temperature": self.temperature_, "chosen_k": self.k_,
                 "validation_perplexity_lm": math.exp(self.validation_nll_lm_),
                 "validation_perplexity": math.exp(self.validation_nll_),

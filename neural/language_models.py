@@ -10,13 +10,14 @@ state zeroed at each ``<s>`` (optionally carried across windows otherwise). Scor
 sentence alone from a fresh state, as the n-gram models do, so a sentence's probability never
 depends on the text around it.
 
-Same interface and conventions as the n-gram models (``baselines.ngram``, KenLM's conventions), so
-perplexities compare on the same tokens:
+Same interface and conventions as the n-gram models (the contract of ``core.scoring``, KenLM's
+conventions), so perplexities compare on the same tokens:
 
 - ``fit(sentences)`` with ``sentences: list[list[str]]``; the vocabulary is the words seen at least
   ``min_count`` times in those sentences (optionally only the ``max_vocab`` most frequent), or a
-  given ``vocabulary`` (a word list or a ``baselines.ngram.vocab.Vocabulary``, so both model kinds
-  can share one); every other word, in training and in scoring, is ``<unk>``;
+  given ``vocabulary`` (a word list, or anything with a ``words`` list such as the n-gram models'
+  vocabulary, so both model kinds can share one); every other word, in training and in scoring,
+  is ``<unk>``;
 - ``token_scores(sentences)`` / ``log_prob(sentences)``: natural-log probability of every word and
   of the final ``</s>`` (the initial ``<s>`` is context, never scored), per token with OOV flags or
   summed per sentence; a sentence of ``n`` words is ``n + 1`` tokens (:func:`count_tokens`), and
@@ -34,17 +35,17 @@ import numpy as np
 
 from neural.batching import stream_window_count, stream_windows
 from neural.lm_layers import CELLS, ResetAtStart, SentenceStarts, TiedEmbedding
-from neural.vocab import PAD, UNK, Vocabulary
+from neural.settings import SignatureSettings, setting_names
 from neural.training import Progress
+from neural.vocab import PAD, UNK, Vocabulary
 
 BOS, EOS = "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
-#: the constructor's settings (all but ``seed``, ``vocabulary`` and ``verbose``), and what fit learns
-#: besides the weights: both saved with a fitted model
-_SETTINGS = ("min_count", "max_vocab", "embed_dim", "units", "tie_weights", "embed_dropout", "dropout",
-             "recurrent_dropout", "epochs", "patience", "batch_size", "seq_len", "batch_tokens", "learning_rate",
-             "lr_decay", "decay_epochs", "clipnorm", "sampled_softmax", "carry_state", "ema_momentum",
-             "validation_fraction")
+#: constructor arguments that are not settings of the model: ``params()`` reports every other one
+#: (:meth:`RecurrentLM.save` keeps the seed and ``verbose`` beside them, a given vocabulary as the
+#: fitted one)
+_NOT_SETTINGS = ("seed", "vocabulary", "verbose")
+#: what fit learns besides the weights and the vocabulary, saved with a fitted model
 _FITTED = ("history_", "best_epoch_", "seconds_per_epoch_", "train_tokens_per_s_")
 
 
@@ -53,7 +54,7 @@ def count_tokens(sentences: list[list[str]]) -> int:
     return sum(len(s) + 1 for s in sentences)
 
 
-class RecurrentLM:
+class RecurrentLM(SignatureSettings):
     """A word-level RNN language model; subclasses choose the recurrent ``cell``.
 
     Training batches are ``batch_size`` rows of ``seq_len`` tokens from the shuffled stream of
@@ -65,7 +66,7 @@ class RecurrentLM:
     row is a contiguous stretch of the stream), as in Zaremba et al. (2014) and Merity et al. (2018):
     gradients stop at window boundaries but the context does not, so the model learns to read long
     documents as it is scored on them. Small batches: on a small corpus the number of updates, not
-    the throughput, limits learning, and on a CPU 16 rows train about as many tokens per second as 32.
+    the throughput, limits learning, and on a CPU fewer rows cost little speed (docs/neural-notes.md).
     ``tie_weights`` shares the embedding with the softmax (a linear projection maps ``units`` to
     ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
     training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
@@ -83,15 +84,20 @@ class RecurrentLM:
     cell = "lstm"
     normalised = True  # a softmax: probabilities over the vocabulary for every history
 
-    def __init__(self, *, seed: int = 0, min_count: int = 1, max_vocab: int | None = None,
-                 vocabulary=None, embed_dim: int = 128, units: int = 256, tie_weights: bool = True,
+    def __init__(self, *, seed: int = 0,
+                 # the vocabulary
+                 min_count: int = 1, max_vocab: int | None = None, vocabulary=None,
+                 # the network
+                 embed_dim: int = 128, units: int = 256, tie_weights: bool = True,
                  embed_dropout: float = 0.2, dropout: float = 0.5, recurrent_dropout: float = 0.0,
-                 epochs: int = 20, patience: int = 2, batch_size: int = 16, seq_len: int = 32,
-                 batch_tokens: int = 8192,
-                 learning_rate: float = 5e-3, lr_decay: float | None = 0.5, decay_epochs: int | None = None,
-                 clipnorm: float | None = 1.0,
+                 # training: how long, the batches, the optimizer and its schedule
+                 epochs: int = 20, patience: int = 2,
+                 batch_size: int = 16, seq_len: int = 32, batch_tokens: int = 8192,
+                 learning_rate: float = 5e-3, lr_decay: float | None = 0.5,
+                 decay_epochs: int | None = None, clipnorm: float | None = 1.0,
                  sampled_softmax: int | None = None, carry_state: bool = False,
-                 ema_momentum: float | None = None, validation_fraction: float = 0.05, verbose: bool = True):
+                 ema_momentum: float | None = None, validation_fraction: float = 0.05,
+                 verbose: bool = True):
         from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
@@ -234,40 +240,40 @@ class RecurrentLM:
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
         from neural.lm_training import LMTrainer
-        from neural.training import EpochTimer, adam, cosine_decay, stopping_callbacks, throughput
+        from neural.training import train
 
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
         rng = np.random.default_rng(self.seed)
         train_idx, val_idx = self.split(len(sentences), rng)
         seqs = [self._ids(s) for s in sentences]
-        train = [seqs[i] for i in train_idx]
-        val = [seqs[i] for i in val_idx] or train
+        train_seqs = [seqs[i] for i in train_idx]
+        val_seqs = [seqs[i] for i in val_idx] or train_seqs
         self._new_model()
         trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
-                            unigram_counts=self._target_counts(train) if self.sampled_softmax else None,
-                            stateful_hidden=self.stateful_hidden_,
-                            batch_size=self.batch_size)
-        stream = self._stream(train, rng)
-        epochs, learning_rate = self.epochs, self.learning_rate
-        if self.decay_epochs:  # the schedule ends with the last epoch
-            epochs = min(self.epochs, self.decay_epochs)
-            learning_rate = cosine_decay(self.learning_rate, epochs * int(stream.cardinality()))
-        # the candidate sampler has no XLA kernel
-        trainer.compile(optimizer=adam(learning_rate, self.clipnorm, self.ema_momentum),
-                        jit_compile=False if self.sampled_softmax else "auto")
-        timer = EpochTimer(sum(len(s) - 1 for s in train), verbose=self.verbose, unit="tokens")
-        callbacks = stopping_callbacks(self.patience, timer, self.ema_momentum)
+                            unigram_counts=self._target_counts(train_seqs) if self.sampled_softmax else None,
+                            stateful_hidden=self.stateful_hidden_, batch_size=self.batch_size)
+        callbacks = []
         if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
             callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
-        if self.lr_decay and not self.decay_epochs:  # a schedule sets the rate itself
-            callbacks.insert(0, keras.callbacks.ReduceLROnPlateau(factor=self.lr_decay, patience=0))
-        trainer.fit(stream, validation_data=self._sentences(val), epochs=epochs,
-                    verbose=0, shuffle=False, callbacks=callbacks)
-        self.history_ = timer.records
-        self.best_epoch_ = int(np.argmin([r["val_loss"] for r in self.history_])) + 1
-        self.seconds_per_epoch_, self.train_tokens_per_s_ = throughput(self.history_, unit="tokens")
+        stream, val_batches = self._stream(train_seqs, rng), self._sentences(val_seqs)
+        jit = False if self.sampled_softmax else "auto"  # the candidate sampler has no XLA kernel
+        outcome = train(trainer, stream, val_batches, self._training_settings(), callbacks=callbacks,
+                        n_train=sum(len(s) - 1 for s in train_seqs), compile_args={"jit_compile": jit})
+        self.history_, self.best_epoch_ = outcome.history, outcome.best_epoch
+        self.seconds_per_epoch_, self.train_tokens_per_s_ = outcome.seconds_per_epoch, outcome.items_per_s
         return self
+
+    def _training_settings(self):
+        """The shared loop's settings (``neural.training.train``): ``decay_epochs`` caps the epochs
+        and its cosine ends with the last of them; without it ``lr_decay`` acts on plateaus."""
+        from neural.training import TrainingSettings
+
+        epochs = min(self.epochs, self.decay_epochs) if self.decay_epochs else self.epochs
+        return TrainingSettings(epochs=epochs, patience=self.patience, learning_rate=self.learning_rate,
+                                clipnorm=self.clipnorm, ema_momentum=self.ema_momentum,
+                                cosine=bool(self.decay_epochs), plateau_factor=self.lr_decay,
+                                unit="tokens", verbose=self.verbose)
 
     def split(self, n_sentences: int, rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the training and validation sentences among the ``n_sentences`` given to
@@ -283,7 +289,7 @@ class RecurrentLM:
 
     def token_scores(self, sentences: list[list[str]]):
         """Natural-log probability of every word and ``</s>``, in order, with OOV flags and each
-        sentence's first token (a ``baselines.ngram.base.TokenScores``)."""
+        sentence's first token (a ``core.scoring.TokenScores``)."""
         import tensorflow as tf
 
         from core.scoring import TokenScores
@@ -427,7 +433,9 @@ class RecurrentLM:
         return words
 
     def params(self) -> dict:
-        out = {k: getattr(self, k) for k in _SETTINGS}
+        """The settings (every constructor argument but ``seed``, ``vocabulary`` and ``verbose``)
+        and what fit chose: the cell, the vocabulary's size, the epochs run and the one kept."""
+        out = {k: v for k, v in self.get_params().items() if k not in _NOT_SETTINGS}
         out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
                    given_vocabulary=self.vocabulary is not None,
                    epochs_run=len(self.history_), best_epoch=self.best_epoch_)
@@ -458,7 +466,8 @@ class RecurrentLM:
         directory = Path(directory)
         doc = json.loads((directory / "language_model.json").read_text(encoding="utf-8"))
         # models saved before a setting existed have its default
-        settings = {k: doc["settings"][k] for k in (*_SETTINGS, "verbose") if k in doc["settings"]}
+        names = set(setting_names(cls)) - {"seed", "vocabulary"}
+        settings = {k: v for k, v in doc["settings"].items() if k in names}
         obj = cls(seed=doc["seed"], **settings)
         if doc["settings"]["given_vocabulary"]:
             obj.vocabulary = doc["vocabulary"]  # as fitted: its params() say the vocabulary was given
