@@ -1,11 +1,12 @@
 """Length-bucketed batches as a ``tf.data`` pipeline.
 
 Padding every document to the longest allowed length wastes most of an RNN's time on padding
-(IMDB reviews: median ~170 tokens, cap 500). Instead documents of similar length are batched
-together and each batch is padded only to its own longest member ("sortish" batching, as in
-fairseq and AllenNLP's bucket iterators): training shuffles documents, sorts them by length
-within windows of ``window`` batches, and shuffles the order of the resulting batches, so each
-epoch still sees a fresh random order. Padding (id 0) is masked by the models.
+(most documents are far shorter than the cap; docs/neural-notes.md). Instead documents of
+similar length are batched together and each batch is padded only to its own longest member
+("sortish" batching, as in fairseq and AllenNLP's bucket iterators): training shuffles
+documents, sorts them by length within windows of ``window`` batches, and shuffles the order of
+the resulting batches, so each epoch still sees a fresh random order. Padding (id 0) is masked
+by the models.
 """
 
 from __future__ import annotations

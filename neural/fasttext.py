@@ -8,7 +8,8 @@ The paper hashes n-grams into a fixed number of buckets to bound memory on corpo
 documents. Here the ``ngram_vocab_size`` most frequent training n-grams (seen at least
 ``ngram_min_count`` times) get their own embedding rows instead: on these corpora that costs the
 same memory and avoids collisions, and Keras's Adam updates the whole embedding table at every step,
-so a table of millions of hashed rows would make training ~10x slower on a CPU.
+so a table of millions of hashed rows would make training many times slower on a CPU
+(docs/neural-notes.md).
 """
 
 from __future__ import annotations

@@ -125,8 +125,9 @@ class LMTrainer(keras.Model):
         return {"loss": self.loss_tracker.result()}
 
 
-#: Logits held at once when scoring, whatever the sequence length: a 44,000-token post of 20
-#: Newsgroups would need 12 GB of logits over its 69,000 words at once.
+#: Logits held at once when scoring, whatever the sequence length: the longest documents of a large
+#: corpus would otherwise need gigabytes of logits over the whole vocabulary at once
+#: (docs/neural-notes.md).
 SCORE_CHUNK_LOGITS = 2**26
 
 
