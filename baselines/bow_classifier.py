@@ -30,7 +30,7 @@ def candidates(value, values) -> tuple:
 
 
 class BagOfNgramsClassifier:
-    """Base of the bag-of-n-grams classifiers (``nb``, ``nb-bigram``, ``cnb``, ``tfidf-lr``, ``nbsvm``).
+    """The shared path of ``nb``, ``nb-bigram``, ``cnb``, ``tfidf-lr`` and ``nbsvm``.
 
     ``ngram`` is the longest word n-gram counted, ``binary`` counts presence instead of
     frequency, and the vocabulary cutoff ``min_df`` (documents a feature must occur in, counted in
@@ -116,7 +116,7 @@ class BagOfNgramsClassifier:
         return self.vectorizer_.transform(docs)[:, self.columns_]
 
     def predict_proba(self, docs: list[list[str]]) -> np.ndarray:
-        """Class probabilities, shape ``(len(docs), n_classes)``; classes absent from train get 0."""
+        """Class probabilities, ``(len(docs), n_classes)``; classes absent from train get 0."""
         out = np.zeros((len(docs), self.n_classes_))
         if len(docs):
             out[:, self.estimator_.classes_] = self.estimator_.predict_proba(self._features(docs))

@@ -49,7 +49,7 @@ class NaiveBayes(BagOfNgramsClassifier):
 
 
 class BigramNaiveBayes(NaiveBayes):
-    """Multinomial naive Bayes on binarized unigram + bigram counts (Wang & Manning's MNB-bigram)."""
+    """Multinomial naive Bayes on binarized unigram + bigram counts (Wang & Manning's MNB)."""
 
     def __init__(self, *, ngram: int = 2, **kwargs):
         super().__init__(ngram=ngram, **kwargs)

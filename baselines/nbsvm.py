@@ -118,7 +118,7 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[idx]
 
     def predict_proba(self, x: sp.spmatrix) -> np.ndarray:
-        """Scores squashed to sum to 1 (logistic / softmax): ordered like the scores, not calibrated."""
+        """Scores squashed to sum to 1 (logistic or softmax): ranked as the scores, uncalibrated."""
         scores = self.decision_function(x)
         if scores.ndim == 1:
             p = 1.0 / (1.0 + np.exp(-scores))

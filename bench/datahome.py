@@ -35,7 +35,7 @@ def data_home() -> Path:
 
 
 def cache_home() -> Path:
-    """Where derived data (tokenized corpora, fitted vocabularies) is cached: ``$BENCH_CACHE_DIR``."""
+    """Where derived data (tokenized corpora, vocabularies) is cached: ``$BENCH_CACHE_DIR``."""
     env = os.environ.get("BENCH_CACHE_DIR")
     if env:
         return Path(env).expanduser().resolve()
@@ -114,7 +114,8 @@ def require(df: DataFile, *, download: bool = True) -> Path:
             return df.path
         except OSError as exc:  # no network, HTTP error, disk full
             raise MissingDataError(
-                f"missing {df.path} (BENCH_DATA_HOME={data_home()}) and downloading {df.url} failed: "
+                f"missing {df.path} (BENCH_DATA_HOME={data_home()}) and downloading "
+                f"{df.url} failed: "
                 f"{_short(exc)}. Put the file there or set BENCH_DATA_HOME to a folder that has it."
             ) from None
     if not df.downloadable:
@@ -134,7 +135,7 @@ def _short(exc: BaseException) -> str:
 
 
 def fetch(df: DataFile) -> Path:
-    """Download ``df`` from its publisher, verify its checksum, and move it into place atomically."""
+    """Download ``df`` from its publisher, verify its checksum, move it into place atomically."""
     target = df.path
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
@@ -168,7 +169,7 @@ def _check_member_path(dest: Path, name: str) -> Path:
 
 
 def safe_extract(archive: Path, dest: Path) -> None:
-    """Extract a tar or zip archive into ``dest``: no absolute paths, no ``..``, no links, no devices."""
+    """Extract a tar or zip archive into ``dest``: no absolute paths, ``..``, links or devices."""
     dest.mkdir(parents=True, exist_ok=True)
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as zf:

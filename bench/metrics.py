@@ -6,7 +6,7 @@ import numpy as np
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict:
-    """Accuracy, macro-F1, per-class F1 and the confusion matrix (rows: true, columns: predicted)."""
+    """Accuracy, macro-F1, per-class F1 and the confusion matrix (rows true, columns predicted)."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
     labels = list(range(n_classes))

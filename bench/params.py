@@ -45,7 +45,7 @@ def _describe(hint) -> str:
 
 
 def _init_hints(cls: type) -> dict:
-    """The annotations of ``cls.__init__`` and of every base ``__init__`` it passes ``**kwargs`` on to."""
+    """Annotations of ``cls.__init__`` and of each base ``__init__`` it passes ``**kwargs`` to."""
     hints: dict = {}
     for klass in reversed(cls.__mro__):
         if "__init__" in vars(klass) and klass is not object:

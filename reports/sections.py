@@ -79,7 +79,7 @@ def _glance(sections: list[dict]) -> list[dict]:
 
 def page_context(results: list[RunResult], lm: pd.DataFrame, profile: str,
                  lm_scale: pd.DataFrame | None = None) -> dict:
-    """Everything one profile's page shows; ``lm_scale`` adds n-gram LM points to the scaling curves."""
+    """Everything one profile's page shows; ``lm_scale`` adds n-gram LM points to scaling plots."""
     runs = runs_frame(results)
     summary, sizes = summary_frame(runs), size_frame(runs)
     if lm_scale is not None and not lm_scale.empty:

@@ -96,7 +96,8 @@ def write_newsgroups(home: Path, groups=("alt.atheism", "sci.space", "rec.autos"
         for split in ("train", "test"):
             for g in groups:
                 for i in range(per_group):
-                    body = f"From: someone@example.com\nSubject: {g}\n\n{g.split('.')[-1]} talk caf\xe9 {i}"
+                    topic = g.split(".")[-1]
+                    body = f"From: someone@example.com\nSubject: {g}\n\n{topic} talk caf\xe9 {i}"
                     _add(tf, f"20news-bydate-{split}/{g}/{5000 + i}", body, encoding="latin-1")
 
 

@@ -59,7 +59,8 @@ def write_results(results_dir: Path, results: list[RunResult]) -> None:
 def write_lm_result(results_dir: Path, dataset: str, model: str, order: int | None, smoothing: str | None,
                     perplexity: float | None, profile: str = "quick") -> Path:
     """A language-model run in the shape ``reports.language_models`` documents, saved where and as
-    ``bench lm`` saves one: ``<results>/lm/<dataset>__<model>__o<order>__<profile>__<run id>.json``."""
+    ``bench lm`` saves one:
+    ``<results>/lm/<dataset>__<model>__o<order>__<profile>__<run id>.json``."""
     identity = {"dataset": dataset, "model": model, "order": order, "profile": profile, "seed": 0,
                 "tokenizer": {"name": "english"}}
     rid = run_id(identity)
@@ -118,7 +119,7 @@ def standard_grid(results_dir: Path) -> None:
 @functools.lru_cache(maxsize=1)
 def render_standard_report() -> tuple[Path, Path, str]:
     """``(results_dir, index_path, html)`` of one report over the standard grid plus a
-    default-profile run, an n-gram/neural LM sweep and a benchmark file, rendered once per process."""
+    default-profile run, an n-gram/neural LM sweep and a benchmark file; rendered once a process."""
     from reports.html import render_report
 
     root = Path(tempfile.mkdtemp(prefix="bench-report-test-"))

@@ -1,4 +1,4 @@
-"""The n-gram language models: numbers worked out by hand, normalisation, counting, CLI, classifier."""
+"""The n-gram language models: numbers worked by hand, normalisation, counting, CLI, classifier."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_absolute_discounting_by_hand():
 
 
 def test_kneser_ney_by_hand():
-    # unigrams use continuation counts (total 11; no singleton -> D = 0.5 fallback), bigrams raw counts
+    # unigrams use continuation counts (total 11; no singleton: D = 0.5 fallback), bigrams raw ones
     uni_b = (2 - 0.5) / 11 + (0.5 * 4 / 11) / V_PRED
     assert p_next("kn", "", "b", order=1) != pytest.approx(uni_b)  # order 1: top order, raw counts
     assert p_next("kn", "a", "b") == pytest.approx((4 - 1 / 3) / 7 + (1 / 3 * 3 / 7) * uni_b)
@@ -77,7 +77,7 @@ def test_kneser_ney_by_hand():
 
 
 def test_modified_kneser_ney_by_hand():
-    # counts of counts are too thin for eq. 26 here, so lmplz's fallback D1, D2, D3+ = 0.5, 1, 1.5 apply
+    # counts of counts too thin for eq. 26 here, so lmplz's fallback D1, D2, D3+ = 0.5, 1, 1.5 apply
     gamma0 = (1.0 * 1 + 1.5 * 3) / 11  # b has continuation count 2, a, c, </s> have 3
     uni_b = (2 - 1.0) / 11 + gamma0 / V_PRED
     gamma_a = (1.5 + 0.5 + 1.0) / 7  # after a: ab 4 (D3+), ac 1 (D1), a</s> 2 (D2)
@@ -185,8 +185,8 @@ def test_log_prob_perplexity_and_oov_bookkeeping():
 
 
 def test_match_lengths_by_hand():
-    # "a b c": <s>a (the longest a first word can have), then <s>ab, abc, bc</s> all in TOY; "c b a":
-    # <s>c, the bigram cb never seen, ba but not cba, ba</s> (from "b a")
+    # "a b c": <s>a (the longest a first word can have), then <s>ab, abc, bc</s> all in TOY;
+    # "c b a": <s>c, the bigram cb never seen, ba but not cba, ba</s> (from "b a")
     model = make_lm("mkn", order=3).fit(TOY)
     assert model.match_lengths([["a", "b", "c"], ["c", "b", "a"]]).tolist() == [2, 3, 3, 3, 2, 1, 2, 3]
     assert make_lm("mkn", order=2).fit(TOY).match_lengths([["a", "b", "c"]]).tolist() == [2, 2, 2, 2]

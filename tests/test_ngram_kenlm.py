@@ -1,4 +1,4 @@
-"""Our modified Kneser-Ney against KenLM: stored ``lmplz``/``query`` figures, and ARPA files KenLM reads.
+"""Our modified Kneser-Ney against KenLM: stored ``lmplz``/``query`` figures; KenLM reads our ARPA.
 
 ``data/ngram/kenlm_reference.json`` holds perplexities KenLM itself computed on the same files
 (``data/ngram/make_kenlm_reference.py`` made it, recording the exact commands), so these tests need

@@ -26,7 +26,7 @@ def test_lm_own_seconds_counts_shared_work_once():
     # an n-gram record's fit includes the counting every order shares
     assert lm_own_seconds({"fit_seconds": 12.0, "count_seconds": 10.0, "score_seconds": 3.0}) == 5.0
     assert lm_own_seconds({"fit_seconds": 100.0, "score_seconds": 20.0}) == 120.0  # a neural LM
-    # the memory's fit includes its LM's fit and its score the LM's scoring: both belong to the LM's run
+    # the memory's fit includes its LM's fit, its score the LM's scoring: both are the LM run's
     knn = {"fit_seconds": 130.0, "base_fit_seconds": 100.0, "score_seconds": 70.0,
            "knn": {"own_score_seconds": 50.0}}
     assert lm_own_seconds(knn) == 80.0

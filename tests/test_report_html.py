@@ -102,7 +102,8 @@ def test_rendering_imports_no_model_code(tmp_path):
     write_results(tmp_path, [make_result("imdb", "nb"), make_result("imdb", "lstm")])
     code = (f"import sys; from pathlib import Path; from reports.html import render_report; "
             f"render_report(Path({str(tmp_path)!r})); "
-            "bad = [m for m in ('tensorflow', 'keras', 'neural', 'baselines', 'jpype') if m in sys.modules]; "
+            "bad = [m for m in ('tensorflow', 'keras', 'neural', 'baselines', 'jpype') "
+            "if m in sys.modules]; "
             "assert not bad, bad; import matplotlib; assert matplotlib.get_backend().lower() == 'agg'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

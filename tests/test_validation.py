@@ -1,4 +1,4 @@
-"""Validation splits carved out of train: stratified, reproducible, and grouped where groups exist."""
+"""Validation splits carved out of train: stratified, reproducible, grouped where groups exist."""
 
 import numpy as np
 

@@ -14,7 +14,7 @@ from baselines.ngram.interpolated import context_sums
 
 
 class AddK(NgramLM):
-    """Add-k (Lidstone) smoothing of the order-``order`` relative frequencies; ``k=1`` is Laplace."""
+    """Add-k (Lidstone) smoothing of the order-``order`` relative frequencies; Laplace: ``k=1``."""
 
     name = "add-k"
 

@@ -23,7 +23,7 @@ def _log10(values: np.ndarray) -> np.ndarray:
 
 
 def write_arpa(model, path: str | Path) -> Path:
-    """Write fitted ``model`` (an interpolated method: witten-bell, absolute, kn, mkn) to ``path``."""
+    """Write a fitted interpolated ``model`` (witten-bell, absolute, kn, mkn) to ``path``."""
     if not getattr(model, "exportable", False):
         raise ValueError(f"{model.name} cannot be written as an ARPA back-off model; only the "
                          "interpolated methods can (witten-bell, absolute, kn, mkn)")

@@ -1,10 +1,11 @@
 """The base of every n-gram language model: count once, look n-grams up in bulk, score.
 
-Conventions are KenLM's (Heafield 2011; Heafield et al. 2013): each sentence is ``<s> w1 .. wk </s>``;
-``</s>`` is scored and ``<s>`` never is; a history never reaches across ``<s>``; a word outside the
-vocabulary is ``<unk>``. A subclass estimates its parameters in ``_estimate(counts)`` and turns
-look-ups into log probabilities in ``_combine`` (the shape of NLTK's ``nltk.lm`` models, where each
-smoothing method overrides one scoring hook, but vectorised over every token at once).
+Conventions are KenLM's (Heafield 2011; Heafield et al. 2013): each sentence is
+``<s> w1 .. wk </s>``; ``</s>`` is scored and ``<s>`` never is; a history never reaches across
+``<s>``; a word outside the vocabulary is ``<unk>``. A subclass estimates its parameters in
+``_estimate(counts)`` and turns look-ups into log probabilities in ``_combine`` (the shape of
+NLTK's ``nltk.lm`` models, where each smoothing method overrides one scoring hook, but vectorised
+over every token at once).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ class Lookups:
     included) the model may condition on. For each order n = 2..N, only the positions whose
     n-1 word history was seen in training are listed (hits are nested: an unseen history cannot
     start a seen n-gram), so higher orders cost less: ``queried[n-2]`` are those positions,
-    ``contexts[n-2]`` the rows of their histories (in the order n-1 table) and ``hits[n-2]`` the rows
-    of the n-grams history + word (in the order n table), -1 where never seen.
+    ``contexts[n-2]`` the rows of their histories (in the order n-1 table) and ``hits[n-2]`` the
+    rows of the n-grams history + word (in the order n table), -1 where never seen.
     """
 
     words: np.ndarray
@@ -65,7 +66,7 @@ class NgramLM:
         return self.fit_counts(vocab, NgramCounts(stream, self.order, len(vocab)))
 
     def fit_counts(self, vocab: Vocabulary, counts: NgramCounts) -> "NgramLM":
-        """Estimate from counts made elsewhere (counts of a higher order can be shared by lower ones)."""
+        """Estimate from counts made elsewhere (a higher order's counts serve lower ones too)."""
         if counts.order < self.order:
             raise ValueError(f"counts of order {counts.order} cannot fit a model of order {self.order}")
         self.vocab_, self.counts_ = vocab, counts
@@ -82,7 +83,7 @@ class NgramLM:
 
     # -- scoring ---------------------------------------------------------------------------------
     def _lookups(self, ids: np.ndarray, longest: np.ndarray) -> Lookups:
-        """Look up every position of a padded id stream (``<s>`` positions are looked up but unused)."""
+        """Look up every position of a padded id stream (``<s>`` positions too, left unused)."""
         queried, contexts, hits = [], [], []
         where = np.flatnonzero(ids[1:] != BOS) + 1  # every position with a word before it
         context = ids[where - 1]
@@ -99,7 +100,7 @@ class NgramLM:
         return Lookups(ids, longest, queried, contexts, hits)
 
     def token_scores(self, sentences: list[list[str]]) -> TokenScores:
-        """The score of every word and ``</s>`` of ``sentences`` (natural log), OOV flags included."""
+        """The natural-log score of every word and ``</s>`` of ``sentences``, with OOV flags."""
         self._check_fitted()
         stream = self.vocab_.encode(sentences)
         ids, targets = stream.ids, stream.targets()
@@ -122,7 +123,7 @@ class NgramLM:
         return length[stream.targets()]
 
     def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
-        """Natural-log probability of each sentence, ``</s>`` included (a score for stupid backoff)."""
+        """Natural-log probability of each sentence, ``</s>`` included (stupid backoff: a score)."""
         return self.token_scores(sentences).per_sentence()
 
     def next_log_probs(self, history: list[str]) -> np.ndarray:

@@ -20,7 +20,10 @@ from core.validation import choose_on_validation
 
 
 class NgramLMClassifier:
-    """One n-gram LM per class, prior x likelihood; ``order``/``smoothing`` None = chosen on validation."""
+    """One n-gram LM per class, prior x likelihood (Peng & Schuurmans 2003).
+
+    ``order`` or ``smoothing`` left None is chosen on a validation split of the training data.
+    """
 
     def __init__(self, *, seed: int = 0, order: int | None = None, smoothing: str | None = None,
                  orders: tuple[int, ...] = (1, 2, 3),
@@ -36,7 +39,7 @@ class NgramLMClassifier:
 
     def _class_models(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
                       candidates: list[tuple[int, str]]) -> tuple[np.ndarray, dict]:
-        """Log priors and, per candidate, one fitted LM per class (None for a class without documents).
+        """Log priors and, per candidate, one fitted LM per class (None: a class with no documents).
 
         Counts are made once per class at the highest candidate order and shared by every candidate.
         """
@@ -65,7 +68,7 @@ class NgramLMClassifier:
 
     def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
             groups: np.ndarray | None = None) -> "NgramLMClassifier":
-        """Choose order and smoothing on a validation split (unless fixed), then fit on all of ``docs``."""
+        """Choose order and smoothing on a validation split (unless fixed), then fit on ``docs``."""
         labels = np.asarray(labels)
         self.n_classes_ = n_classes
         orders = (self.order,) if self.order else self.orders
@@ -95,7 +98,7 @@ class NgramLMClassifier:
         return proba / proba.sum(axis=1, keepdims=True)
 
     def params(self) -> dict:
-        """Hyperparameters, the chosen order and smoothing, and every candidate's validation accuracy."""
+        """Hyperparameters, chosen order and smoothing, and each candidate's validation accuracy."""
         fitted = next((m for m in self.models_ if m is not None), None)
         return {"order": self.order_, "smoothing": self.smoothing_, "orders_tried": list(self.orders),
                 "smoothings_tried": list(self.smoothings), "min_count": self.min_count,

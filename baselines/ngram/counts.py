@@ -4,9 +4,9 @@ An n-gram is identified by an integer: its key is ``context_id << b | last_word`
 ``context_id`` is the row of its first n-1 words in the table of order n-1 (order 1: the word id).
 So every order fits in an int64 however high N goes, each table sorted by key keeps a context's
 extensions contiguous, and counting an order is one sort of one integer array (the
-suffix-sorting idea of KenLM's ``lmplz``, Heafield et al. 2013, done with numpy). Only bigrams need a
-full sort: order n+1 extends the n-grams in their sorted order, so its keys arrive sorted by context
-and a merge of the existing runs finishes the job.
+suffix-sorting idea of KenLM's ``lmplz``, Heafield et al. 2013, done with numpy). Only bigrams need
+a full sort: order n+1 extends the n-grams in their sorted order, so its keys arrive sorted by
+context and a merge of the existing runs finishes the job.
 
 Besides raw counts, the tables hold what Kneser-Ney needs: each n-gram's suffix (its last n-1 words)
 and its continuation count N1+(. g), the number of distinct words seen before it
@@ -47,7 +47,7 @@ class OrderTable:
         return len(self.keys)
 
     def index(self) -> KeyIndex:
-        """The hash table over this order's keys, built once and shared by every model on these counts."""
+        """The hash table over this order's keys, built once for every model on these counts."""
         if self._index is None:
             self._index = KeyIndex(self.keys)
         return self._index
@@ -139,8 +139,8 @@ class NgramCounts:
     def adjusted(self, n: int, top: int | None = None) -> np.ndarray:
         """Kneser-Ney counts as ``lmplz`` makes them for a model of order ``top``.
 
-        The highest order keeps raw counts; lower orders use continuation counts, except n-grams that
-        start with ``<s>``, which nothing can precede and so keep raw counts.
+        The highest order keeps raw counts; lower orders use continuation counts, except n-grams
+        that start with ``<s>``, which nothing can precede and so keep raw counts.
         """
         top = self.order if top is None else top
         table = self.tables[n - 1]
@@ -149,5 +149,5 @@ class NgramCounts:
         return np.where(table.bos_initial, table.count, table.continuation)
 
     def n_contexts(self, n: int) -> int:
-        """How many contexts order ``n`` has: the rows of order n-1 (one empty context for unigrams)."""
+        """How many contexts order ``n`` has: order n-1's rows (unigrams: one empty context)."""
         return 1 if n == 1 else len(self.tables[n - 2])

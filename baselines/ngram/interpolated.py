@@ -4,8 +4,8 @@ Chen & Goodman (1998, "An empirical study of smoothing techniques for language m
 write every smoothing method studied here in this one recursive form; only ``own`` and ``gamma``
 differ. The recursion ends in the uniform distribution over the vocabulary (``<unk>`` and ``</s>``
 in, ``<s>`` out), as KenLM's ``lmplz`` does. Because ``own`` is zero for unseen n-grams and a
-context never seen gets gamma = 1, the result is exactly a back-off model: ``own + gamma * lower`` is
-the ARPA probability of each seen n-gram and gamma its back-off weight, which is how ``arpa.py``
+context never seen gets gamma = 1, the result is exactly a back-off model: ``own + gamma * lower``
+is the ARPA probability of each seen n-gram and gamma its back-off weight, which is how ``arpa.py``
 exports it and how ``_combine`` scores it.
 
 A subclass supplies ``_weights(n, counts) -> (own, gamma)`` for order ``n``: ``own`` per n-gram,

@@ -107,7 +107,7 @@ class KneserNey(DiscountedLM):
 
 
 class ModifiedKneserNey(DiscountedLM):
-    """Interpolated modified Kneser-Ney (Chen & Goodman 1998), estimated as KenLM's ``lmplz`` does."""
+    """Interpolated modified Kneser-Ney (Chen & Goodman 1998), estimated as KenLM's ``lmplz``."""
 
     name = "mkn"
     fallback = FALLBACK

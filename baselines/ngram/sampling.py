@@ -8,7 +8,7 @@ from baselines.ngram.vocab import EOS
 
 
 def sample(model, n_sentences: int, *, seed: int, max_length: int = 100) -> list[list[str]]:
-    """``n_sentences`` token lists drawn from ``model``; each ends at ``</s>`` or ``max_length`` words.
+    """``n_sentences`` token lists drawn from ``model``, each ending at ``</s>`` or ``max_length``.
 
     Stupid-backoff scores are renormalised at each step so they can be sampled too.
     """

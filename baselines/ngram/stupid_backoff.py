@@ -1,4 +1,5 @@
-"""Stupid backoff (Brants, Popat, Xu, Och & Dean 2007, "Large language models in machine translation").
+"""Stupid backoff: Brants, Popat, Xu, Och & Dean (2007), "Large language models in machine
+translation".
 
 S(w | h) = c(h w) / c(h .) if h w was seen, else alpha * S(w | h'), down to the unigram relative
 frequency. Cheap and good for ranking at web scale, but the scores do not sum to 1: there is no

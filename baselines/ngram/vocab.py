@@ -28,7 +28,7 @@ class _Index(dict):
 
 @dataclass(frozen=True)
 class Stream:
-    """Sentences as one id array: each is ``<s> w1 .. wk </s>``; ``starts`` are the ``<s>`` positions."""
+    """Sentences as one id array, each ``<s> w1 .. wk </s>``; ``starts``: the ``<s>`` positions."""
 
     ids: np.ndarray
     starts: np.ndarray
@@ -39,7 +39,7 @@ class Stream:
         return len(self.starts)
 
     def targets(self) -> np.ndarray:
-        """Positions that are scored: every word and ``</s>``, never ``<s>`` (KenLM's convention)."""
+        """Positions scored: every word and ``</s>``, never ``<s>`` (KenLM's convention)."""
         keep = np.ones(len(self.ids), dtype=bool)
         keep[self.starts] = False
         return np.flatnonzero(keep)
@@ -108,7 +108,7 @@ def build_and_encode(sentences: list[list[str]], *, min_count: int = 1) -> tuple
     """The training vocabulary (first-appearance order, like ``lmplz``) and the training stream.
 
     Words seen fewer than ``min_count`` times become ``<unk>`` (so ``<unk>`` gets real counts).
-    One pass: a ``defaultdict`` whose factory is its own length hands out the next id on first sight.
+    One pass: a ``defaultdict`` whose factory is its own length gives each new word the next id.
     """
     lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
     grow: defaultdict[str, int] = defaultdict()

@@ -25,7 +25,8 @@ def iter_tar_texts(path: Path, encoding: str) -> Iterator[tuple[str, str]]:
                     continue
                 yield member.name, fh.read().decode(encoding, errors="replace")
     except (tarfile.TarError, EOFError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataFormatError(
-            f"{path} is truncated or not a tar archive ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+            f"{path} is truncated or not a tar archive ({reason}); "
             "delete it and run `python -m bench data --download`"
         ) from None

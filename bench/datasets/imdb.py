@@ -16,7 +16,7 @@ _MOVIE = re.compile(r"/title/tt(\d+)")
 
 
 def movie_ids(urls_text: str) -> list[int]:
-    """The IMDB title number of each line of a ``urls_{pos,neg}.txt`` file (line i: review ``i_*.txt``)."""
+    """The IMDB title number of each line of ``urls_{pos,neg}.txt`` (line i: review ``i_*.txt``)."""
     out = []
     for line in urls_text.splitlines():
         m = _MOVIE.search(line)
@@ -45,7 +45,7 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
 
 
 def _groups(split: str, items: list, urls: dict) -> list[int] | None:
-    """Movie id per review from the urls files; None when the archive lacks them (then no grouping)."""
+    """Movie id per review from the urls files; None (no grouping) when the archive lacks them."""
     try:
         ids = [urls[(split, y)][doc_id] for y, doc_id, _ in items]
     except (KeyError, IndexError):

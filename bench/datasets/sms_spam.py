@@ -27,8 +27,9 @@ SPEC = DatasetSpec(
     language="en",
     task="spam filtering",
     classes=CLASSES,
-    citation="Almeida, T. A., Gomez Hidalgo, J. M., Yamakami, A. (2011). Contributions to the Study "
-    "of SMS Spam Filtering: New Collection and Results. DocEng 2011.",
+    citation="Almeida, T. A., Gomez Hidalgo, J. M., Yamakami, A. (2011). "
+    "Contributions to the Study of SMS Spam Filtering: New Collection and Results. "
+    "DocEng 2011.",
     homepage="https://archive.ics.uci.edu/dataset/228/sms+spam+collection",
     files=(
         DataFile("sms_spam/SMSSpamCollection",

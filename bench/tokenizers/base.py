@@ -37,7 +37,7 @@ class Tokenizer:
             if progress and (now - last > 5 or i == len(texts)) and now - start > 1:
                 rate = i / (now - start)
                 left = (len(texts) - i) / rate if rate else 0
-                print(f"  {progress}: {i:,}/{len(texts):,} docs, {rate:,.0f} docs/s, {left:.0f}s left",
-                      file=sys.stderr, flush=True)
+                print(f"  {progress}: {i:,}/{len(texts):,} docs, {rate:,.0f} docs/s, "
+                      f"{left:.0f}s left", file=sys.stderr, flush=True)
                 last = now
         return out

@@ -174,7 +174,7 @@ class KoreanMorphTokenizer(Tokenizer):
         return self._analyzer
 
     def warm_up(self) -> float:
-        """Load the analyzer and run it once (Okt loads its dictionaries on first use); seconds taken."""
+        """Load the analyzer, run it once (Okt loads dictionaries on first use); seconds taken."""
         start = time.perf_counter()
         self("영화가 정말 재밌었어요")
         return time.perf_counter() - start
@@ -219,11 +219,12 @@ class KoreanMorphTokenizer(Tokenizer):
     def _warn(self, text: str, exc: BaseException) -> None:
         if not self._warned:
             self._warned = True
-            print(f"warning: {self.name} failed on {text[:40]!r} ({type(exc).__name__}); analysing it word "
-                  "by word (further failures are not reported)", file=sys.stderr, flush=True)
+            print(f"warning: {self.name} failed on {text[:40]!r} ({type(exc).__name__}); "
+                  "analysing it word by word (further failures are not reported)",
+                  file=sys.stderr, flush=True)
 
     def _is_function_tag(self, tag: str) -> bool:
-        """Whether ``tag`` marks a particle or an ending (Sejong tags J* and E*; mecab's ``EP+EF``)."""
+        """Whether ``tag`` is a particle or an ending (Sejong tags J* and E*; mecab's ``EP+EF``)."""
         return tag[:1] in ("J", "E")
 
     def _load(self):

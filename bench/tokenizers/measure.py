@@ -73,7 +73,7 @@ def tokenize_dataset(dataset: str, tokenizer: str, *, options: dict | None = Non
         "docs_per_s": docs / seconds if seconds > 0 else None,
         "cache_hit": None if None in hits else all(hits), "cold_seconds": cold,
         "cold_docs_per_s": docs / cold if cold > 0 else None, "load_seconds": load,
-        # throughput once the analyzer is loaded (single process; with workers it includes their start-up)
+        # throughput once the analyzer is loaded (one process; with workers: their start-up too)
         "analysis_docs_per_s": docs / (cold - load) if cold - load > 0 else None,
         "workers": max((p.workers for p in parts.values()), default=1),
         "splits": {name: {"docs": len(p.docs), "tokens": p.n_tokens, "seconds": p.seconds,

@@ -24,7 +24,8 @@ MIN_DOCS_PER_WORKER = 2_500
 
 
 def default_workers(tokenizer: Tokenizer, n_docs: int) -> int:
-    """Processes to use: ``$BENCH_TOKENIZE_WORKERS``, else all cores for slow analyzers on big corpora."""
+    """How many processes tokenize: ``$BENCH_TOKENIZE_WORKERS``, else every core when the analyzer
+    is slow and the corpus big."""
     env = os.environ.get("BENCH_TOKENIZE_WORKERS", "").strip()
     if env:
         try:

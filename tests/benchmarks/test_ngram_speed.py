@@ -43,7 +43,7 @@ def kenlm_row(name: str, order: int) -> dict | None:
 
 
 def lmplz_seconds(train: list[list[str]], order: int, tmp: Path, repeats: int = 2) -> float | None:
-    """Best wall time of ``lmplz`` (the reference file's command) on the same text, if KenLM is here."""
+    """Best wall time of ``lmplz`` (the reference file's command) on the same text, given KenLM."""
     binary = Path(os.environ["KENLM_BIN"], "lmplz") if os.environ.get("KENLM_BIN") else shutil.which("lmplz")
     if not binary or not Path(binary).exists():
         return None
