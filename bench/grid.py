@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.locks import remove_stale_temp_files, try_lock
+from bench.profiles import get_profile
 from bench.results import RunConfig
 from bench.runner import make_config, result_path
-from bench.profiles import get_profile
-
 
 # TensorFlow's C++/absl start-up lines that TF_CPP_MIN_LOG_LEVEL does not silence
 _NOISE = re.compile(r"^([IWE]\d{4} |WARNING: All log messages before absl)")
@@ -98,13 +97,14 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
     if not untimed:
         return f", about {_fmt(known)} left"
     runs = "run" if untimed == 1 else "runs"
-    return f", about {_fmt(known)} left for the models timed so far + {untimed} {runs} of models not yet timed"
+    return (f", about {_fmt(known)} left for the models timed so far + {untimed} {runs} of models "
+            "not yet timed")
 
 
 def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
-    cmd = [sys.executable, "-m", "bench", "run", "--dataset", config.dataset, "--model", config.model,
-           "--tokenizer", config.tokenizer, "--profile", config.profile, "--seed", str(config.seed),
-           "--results-dir", str(results_dir)]
+    cmd = [sys.executable, "-m", "bench", "run", "--dataset", config.dataset,
+           "--model", config.model, "--tokenizer", config.tokenizer, "--profile", config.profile,
+           "--seed", str(config.seed), "--results-dir", str(results_dir)]
     if config.max_train is not None:
         cmd += ["--max-train", str(config.max_train)]
     for key, value in config.params:
@@ -123,14 +123,15 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
         else:
             todo.append((config, path))
     if outcome.skipped:
-        print(f"{len(outcome.skipped)} of {len(configs)} runs already have results (use --force to redo)",
-              file=sys.stderr)
+        print(f"{len(outcome.skipped)} of {len(configs)} runs already have results "
+              "(use --force to redo)", file=sys.stderr)
     start = time.perf_counter()
-    timed: dict[tuple[str, str], list[float]] = {}  # only runs made here, not those skipped on the way
+    timed: dict[tuple[str, str], list[float]] = {}  # runs made here, not those skipped on the way
     for i, (config, path) in enumerate(todo, start=1):
         elapsed = time.perf_counter() - start
         eta = time_left([c for c, _ in todo[i - 1:]], timed)
-        print(f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})", file=sys.stderr, flush=True)
+        print(f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})",
+              file=sys.stderr, flush=True)
         seconds = _run_locked(config, path, results_dir, force, outcome)
         if seconds is not None:
             timed.setdefault((config.dataset, config.model), []).append(seconds)
@@ -138,7 +139,8 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
     return outcome
 
 
-def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool, outcome: GridOutcome) -> float | None:
+def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool,
+                outcome: GridOutcome) -> float | None:
     """Run one configuration under its lock, recording the outcome; the seconds it took, or
     ``None`` if another process has it. Raises KeyboardInterrupt if the user stopped the child."""
     lock = try_lock(path)
@@ -160,9 +162,21 @@ def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool, o
         reason = last_line or f"exit code {returncode}"
         outcome.failed.append((config, reason))
         print(f"    FAILED: {reason}", file=sys.stderr, flush=True)
-        if returncode in (-signal.SIGINT, 130, -signal.SIGTERM, 143):  # stopped by the user
+        if stopped_by_user(returncode):
             raise KeyboardInterrupt
     return time.perf_counter() - t0
+
+
+#: How a child the user stopped exits: killed by SIGINT (Ctrl-C reaches the whole process group)
+#: or SIGTERM, or exiting as ``bench`` does when either reaches it (130; 143 is the shells' code
+#: for a SIGTERM). The grid and the LM task stop on these instead of going on to the next child.
+USER_STOP_CODES = frozenset({-signal.SIGINT, -signal.SIGTERM,
+                             128 + signal.SIGINT, 128 + signal.SIGTERM})
+
+
+def stopped_by_user(returncode: int) -> bool:
+    """Whether a child's exit code says the user stopped it (see ``USER_STOP_CODES``)."""
+    return returncode in USER_STOP_CODES
 
 
 def run_child(cmd: list[str], lock_fd: int | None = None) -> tuple[int, str]:
