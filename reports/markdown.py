@@ -6,13 +6,19 @@ the stored seeds with their standard deviation and count; a model run with a tok
 the one most of its dataset's runs use gets a row of its own (``nb (okt)``). Language models: test
 perplexity per model and corpus, each n-gram smoothing at its best order. Figures come from the
 tables the HTML report shows (``reports.tables``, ``reports.language_models``), so both agree.
-Never imports a model.
+Under each table a line says where its figures come from: how many runs, the dates they finished
+and the machines they ran on, so a table pasted into the README carries them. Never imports a model.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import pandas as pd
 
+from core.errors import UserError
+from reports.compute import provenance
 from reports.language_models import lm_summary
 from reports.tables import runs_frame, summary_frame
 
@@ -39,9 +45,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def _pivot(cells: dict[tuple[str, str], tuple[float, str]], datasets: list[str], rows: list[str],
            higher_is_better: bool) -> list[list[str]]:
-    """``cells[(row, dataset)] = (value, text)`` as table rows, the best value per dataset in bold."""
+    """``cells[(row, dataset)] = (value, text)`` as table rows, the best value per dataset in
+    bold."""
     pick = max if higher_is_better else min
-    best = {d: pick((v for (r, dd), (v, _) in cells.items() if dd == d), default=None) for d in datasets}
+    best = {d: pick((v for (_, dd), (v, _) in cells.items() if dd == d), default=None)
+            for d in datasets}
     out = []
     for r in rows:
         line = [f"`{r}`"]
@@ -84,16 +92,65 @@ def lm_table(lm: pd.DataFrame) -> str:
         cells[(model, dataset)] = (best["perplexity"], text)
         rows.add((neural, model))  # the n-gram smoothings first
     datasets = sorted(summary["dataset"].unique())
-    return _table(["model"] + datasets, _pivot(cells, datasets, [m for _, m in sorted(rows)], higher_is_better=False))
+    names = [m for _, m in sorted(rows)]
+    return _table(["model"] + datasets, _pivot(cells, datasets, names, higher_is_better=False))
+
+
+def _machine(provenance_line: str) -> str:
+    """The machine part of ``reports.compute.provenance``'s line (``CPU (generation) × cores``) as
+    ``CPU (generation), N cores``."""
+    cpu, _, cores = provenance_line.split("; ")[0].rpartition(" × ")
+    if cpu in ("", "?"):
+        return "an unrecorded machine"
+    return f"{cpu}, {cores} cores" if cores.isdigit() else cpu
+
+
+def source_line(finished_at: list, machines: list[str]) -> str:
+    """Where a table's figures come from: the number of runs, the dates they finished (UTC, from
+    their ``finished_at``) and the machines (``_machine`` labels, one per run)."""
+    runs = f"{len(machines)} run{'s' * (len(machines) != 1)}"
+    dates = sorted(str(t)[:10] for t in finished_at if isinstance(t, str) and t)
+    when = ("(finish dates not recorded)" if not dates
+            else f"finished {dates[0]}" if dates[0] == dates[-1]
+            else f"finished between {dates[0]} and {dates[-1]}")
+    counts = Counter(machines)
+    where = (next(iter(counts)) if len(counts) == 1 else f"{len(counts)} machines: "
+             + "; ".join(f"{m} ({n} run{'s' * (n != 1)})" for m, n in counts.most_common()))
+    return f"Source: {runs} {when}, on {where}."
 
 
 def markdown_report(results, lm: pd.DataFrame, profile: str) -> str:
-    """The classification and language-model tables of one profile, with headings."""
+    """The classification and language-model tables of one profile, with headings, each followed
+    by its ``source_line``."""
     lm = lm[lm["profile"] == profile] if not lm.empty else lm
+    shown = [r for r in results if r.profile == profile and r.max_train is None]  # the table's runs
     parts = [f"## Profile `{profile}`", "",
-             "Test accuracy, mean ± standard deviation over seeds (number of seeds); bold: best on the dataset.",
-             "", classification_table([r for r in results if r.profile == profile])]
+             "Test accuracy, mean ± standard deviation over seeds (number of seeds); "
+             "bold: best on the dataset.",
+             "", classification_table(shown)]
+    if shown:
+        parts += ["", source_line([r.finished_at for r in shown],
+                                  [_machine(provenance(r.machine, r.versions)) for r in shown])]
     if not lm.empty:
-        parts += ["", "Test perplexity (lower is better); n-gram smoothings at their best order.", "",
-                  lm_table(lm)]
+        machines = [_machine(p) for p in lm["provenance"]]
+        parts += ["", "Test perplexity (lower is better); n-gram smoothings at their best order.",
+                  "", lm_table(lm), "", source_line(list(lm["finished_at"]), machines)]
     return "\n".join(parts) + "\n"
+
+
+def render_markdown(results_dir: Path, profile: str | None = None) -> tuple[str, str | None]:
+    """``bench report --markdown``: the tables of ``profile`` (every profile when None) from the
+    stored results, and the note on runs left out (None when nothing was). Raises a one-line
+    ``UserError`` when there are no results, or none of ``profile``."""
+    from reports.superseded import load_current
+
+    results, lm, note = load_current(results_dir)
+    profiles = sorted({r.profile for r in results} | set(lm["profile"]))
+    if not profiles:
+        raise UserError(f"no results in {results_dir}; run `python -m bench all` first")
+    if profile is not None and profile not in profiles:
+        raise UserError(f"no results for profile {profile!r} in {results_dir} (there are: "
+                        f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` "
+                        "first")
+    text = "\n".join(markdown_report(results, lm, p) for p in ([profile] if profile else profiles))
+    return text, note
