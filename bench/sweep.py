@@ -47,8 +47,8 @@ def parse_sizes(raw: list[str] | None, default: tuple[int | None, ...]) -> list[
         except ValueError:
             value = 0
         if value < 1:
-            raise BenchError(f"--sizes expects positive numbers of documents (e.g. 1000 5k) or 'full', "
-                             f"got {item!r}")
+            raise BenchError("--sizes expects positive numbers of documents (e.g. 1000 5k) or "
+                             f"'full', got {item!r}")
         out.append(value)
     return out
 
@@ -85,7 +85,8 @@ def plan_sizes(datasets: list[str], models: list[str], sizes: list[int | None], 
     for dataset in datasets:
         for size in effective_sizes(sizes, train_size_of(dataset)):
             for model in models:
-                configs += [make_config(dataset, model, profile=profile, seed=s, max_train=size) for s in seeds]
+                configs += [make_config(dataset, model, profile=profile, seed=s, max_train=size)
+                            for s in seeds]
     return configs
 
 

@@ -38,7 +38,8 @@ def test_second_lock_is_refused_until_released(tmp_path):
 
 def test_lock_of_a_killed_process_is_free(tmp_path):
     target = tmp_path / "runs" / "b.json"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(target)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(target)], stdout=subprocess.PIPE,
+                              text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         assert try_lock(target) is None
