@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import sysinfo
-from bench.datasets import Split, get_dataset
+from bench.datasets import get_dataset
 from bench.memory import PeakWatch
 from bench.metrics import classification_metrics
 from bench.models import get_model
@@ -27,10 +27,9 @@ from bench.profiles import get_profile
 from bench.errors import BenchError
 from bench.results import (RunConfig, RunResult, model_dir, results_home, run_id, run_path, save_result,
                            write_json_atomic)
+from bench.slicing import stratified_slice as _slice  # the LM task slices its corpora the same way
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 from bench.tokenizers.cache import TokenizedSplit, tokenize_corpus
-
-SLICE_SEED = 0  # data slices are the same for every run seed, so seeds vary only the model
 
 
 def make_config(dataset: str, model: str, *, tokenizer: str | None = None, profile: str = "default",
@@ -61,24 +60,6 @@ def result_path(config: RunConfig, results_dir: Path) -> Path:
     """Where the result of ``config`` is (or will be) stored."""
     *_, identity = _resolve(config)
     return run_path(results_dir, config, run_id(identity))
-
-
-def _slice(split: Split, limit: int | None) -> Split:
-    """``limit`` documents of ``split``, stratified by class and the same for every run (or all)."""
-    if limit is None or len(split) <= limit:
-        return split
-    from bench.datasets.base import stratified_split
-
-    n_classes = len(np.unique(split.labels))
-    if limit < n_classes:
-        raise BenchError(f"a stratified slice of {limit} documents cannot hold one of each of the "
-                         f"{n_classes} classes; ask for at least {n_classes}")
-    left_out = len(split) - limit  # a count, not a fraction: 1 - 500/4459 of 4459 rounded up kept 499
-    if left_out < n_classes:  # too few to stratify; leaving out a handful barely moves the proportions
-        drop = np.random.default_rng(SLICE_SEED).choice(len(split), left_out, replace=False)
-        return split.take(np.setdiff1d(np.arange(len(split)), drop))
-    keep, _ = stratified_split(split.labels, left_out, SLICE_SEED)
-    return split.take(keep)
 
 
 def _tokenize_stats(train: TokenizedSplit, test: TokenizedSplit, n_docs: int) -> dict:
