@@ -58,6 +58,11 @@ def run_id(identity: dict) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def config_key(identity: dict | None) -> str:
+    """What makes two runs seeds of one configuration: their identity without the seed."""
+    return run_id({k: v for k, v in (identity or {}).items() if k != "seed"})
+
+
 @dataclass
 class RunResult:
     """Everything a run measured, with the configuration and environment that produced it."""

@@ -1,38 +1,28 @@
 """Language-model results for the report: perplexity against n-gram order and smoothing.
 
-The report expects one JSON file per language-model run, in ``<results>/runs/`` (or
-``<results>/lm/``), with at least these keys (others are ignored)::
-
-    {"task": "lm",                    # tells it apart from classification runs
-     "dataset": "imdb", "profile": "default", "seed": 0,
-     "model": "ngram-mkn",            # or "lstm-lm", "gru-lm", "rnn-lm"
-     "family": "classic",             # "classic" for n-gram models, "neural" for the others
-     "order": 3,                      # n-gram order; null for neural models
-     "smoothing": "mkn",              # mle, add-k, witten-bell, absolute, kn, mkn; null for neural
-     "perplexity": 182.4,             # OOVs included, </s> scored (KenLM's convention)
-     "perplexity_excl_oov": 160.1, "oov": 1234, "tokens": 250000,
-     "fit_seconds": 3.9, "tokenizer": {"name": "english"},
-     "score_seconds": 0.8, "tokens_per_s_scoring": 312500.0,   # optional: inference cost
-     "n_parameters": 1250000,         # optional: weights (neural) or distinct n-grams (classic)
-     "model_bytes": 30000000,         # optional: size of the fitted model (kNN-LM: with its datastore)
-     "match_length_shares": [0.1, 0.4, 0.5],   # n-gram runs: share of test tokens whose longest
-                                               # n-gram seen in training has length 1, 2, .., order
-     "samples": [{"temperature": 1.0, "seed": 0, "sentences": ["a sampled sentence"]}],  # optional
-     "history": [{"epoch": 1, "val_loss": 5.9, "train_seconds": 660.0}]}  # optional: neural LMs
-
-Stupid backoff gives scores, not probabilities: its runs carry ``"perplexity": null`` and are
-left out. Until such files exist the report says so instead of drawing the plot.
+The report reads one ``bench.lm_results.LMResult`` JSON file per language-model run from
+``<results>/lm/`` (where ``bench lm`` writes them) or ``<results>/runs/``, and one
+``LMScaleResult`` per n-gram scaling point from ``<results>/lm_scale/``. Each file is validated
+(``from_dict``: field types, schema version, run id against identity); one that fails is left out
+and named in a warning and in the report's note on what was left out, never dropped silently.
+A record needs at least ``task`` ("lm"), ``dataset``, ``model``, ``perplexity`` and ``tokens``;
+``family`` defaults to "classic" for runs with an n-gram ``order``, "neural" otherwise, and
+``profile`` to "default". Stupid backoff gives scores, not probabilities: its runs carry
+``"perplexity": null`` and are left out. Until such files exist the report says so instead of
+drawing the plot.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from bench.lm_results import InvalidResultError, LMResult, LMScaleResult
+from bench.results import config_key
 from reports.compute import lm_own_seconds, provenance
-from reports.superseded import config_key
 
 COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
            "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
@@ -40,37 +30,76 @@ COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing"
            "finished_at", "own_seconds", "provenance", "config", "samples", "history"]
 
 
-def load_lm_results(results_dir: Path) -> pd.DataFrame:
+class InvalidResultWarning(UserWarning):
+    """A stored result file the report left out because it failed validation."""
+
+
+def _read(paths, cls, task: str) -> tuple[list, list[str]]:
+    """The results of type ``cls`` among ``paths`` (files of another task are not ours), and one
+    line per file of this task that cannot be read or fails validation."""
+    results, problems = [], []
+    for path in paths:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            problems.append(f"{path.parent.name}/{path.name} (unreadable: {exc})")
+            continue
+        if not isinstance(doc, dict) or doc.get("task") != task:
+            continue  # a classification run, or not a result at all
+        try:
+            results.append(cls.from_dict(doc))
+        except InvalidResultError as exc:
+            problems.append(f"{path.parent.name}/{path.name} ({exc})")
+    return results, problems
+
+
+def read_lm_results(results_dir: Path) -> tuple[list[LMResult], list[str]]:
+    """Every valid language-model result in ``<results>/runs`` and ``<results>/lm``, and one line
+    naming each file left out (and why)."""
+    paths = [p for folder in ("runs", "lm") for p in sorted((results_dir / folder).glob("*.json"))]
+    return _read(paths, LMResult, LMResult.TASK)
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        warnings.warn(f"left out a result file that fails validation: {problem}",
+                      InvalidResultWarning, stacklevel=3)
+
+
+def lm_frame(results: list[LMResult]) -> pd.DataFrame:
     """One row per language-model run with a perplexity; an empty frame when there are none."""
     rows = []
-    for folder in ("runs", "lm"):
-        for path in sorted((results_dir / folder).glob("*.json")):
-            try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-                continue
-            if not isinstance(doc, dict) or doc.get("task") != "lm" or doc.get("perplexity") is None:
-                continue
-            row = {k: doc.get(k) for k in COLUMNS}
-            shares = doc.get("match_length_shares")
-            # the test tokens whose whole n-gram (of the model's order) occurs in training
-            row["seen_ngram_share"] = shares[-1] if isinstance(shares, list) and shares else None
-            tok = row["tokenizer"]
-            row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
-            row["family"] = row["family"] or ("classic" if row["order"] is not None else "neural")
-            row["profile"] = row["profile"] or "default"
-            row["own_seconds"] = lm_own_seconds(doc)  # what the run cost on its own (reports.compute)
-            row["provenance"] = provenance(doc.get("machine"), doc.get("versions"))
-            row["config"] = config_key(doc.get("identity"))  # seeds of one configuration share it
-            row["samples"] = _samples(doc.get("samples"))
-            history = doc.get("history")  # a neural LM's per-epoch records (neural.training.EpochTimer)
-            row["history"] = history if isinstance(history, list) and history else None
-            rows.append(row)
+    for r in results:
+        if r.perplexity is None:
+            continue  # scores, not probabilities (stupid backoff)
+        row = {k: getattr(r, k, None) for k in COLUMNS}
+        shares = r.match_length_shares
+        # the test tokens whose whole n-gram (of the model's order) occurs in training
+        row["seen_ngram_share"] = shares[-1] if shares else None
+        tok = r.tokenizer
+        row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
+        row["family"] = r.family or ("classic" if r.order is not None else "neural")
+        row["profile"] = r.profile or "default"
+        doc = r.to_dict()
+        row["own_seconds"] = lm_own_seconds(doc)  # what the run cost on its own (reports.compute)
+        row["provenance"] = provenance(r.machine, r.versions)
+        row["config"] = config_key(r.identity)  # seeds of one configuration share it
+        row["samples"] = _samples(r.samples)
+        row["history"] = r.history or None  # a neural LM's per-epoch records
+        rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters", "model_bytes",
-                   "count_seconds", "own_seconds"):
+    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters",
+                   "model_bytes", "count_seconds", "own_seconds"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
+
+
+def load_lm_results(results_dir: Path) -> pd.DataFrame:
+    """``lm_frame`` of the valid results in ``results_dir``; each file left out is named in an
+    ``InvalidResultWarning``."""
+    results, problems = read_lm_results(results_dir)
+    _warn(problems)
+    return lm_frame(results)
 
 
 def _samples(value) -> list[dict] | None:
@@ -85,7 +114,7 @@ def _samples(value) -> list[dict] | None:
 def lm_samples(frame: pd.DataFrame) -> list[dict]:
     """The sentences to show for one dataset: those of the best n-gram model (lowest perplexity
     among the runs that stored samples), then of each neural LM (its lowest seed) from the best;
-    ``[{"model", "detail", "perplexity", "temperature", "sentences"}]``, one entry per temperature."""
+    ``[{"model", "detail", "perplexity", "temperature", "sentences"}]``, one per temperature."""
     if frame.empty or "samples" not in frame:
         return []
     with_samples = frame[frame["samples"].notna()].sort_values(["perplexity", "seed"])
@@ -104,18 +133,17 @@ SCALE_COLUMNS = ["dataset", "profile", "model", "family", "tokenizer", "train_si
 
 def load_lm_scale(results_dir: Path) -> pd.DataFrame:
     """The n-gram scaling points (``bench scale``; ``<results>/lm_scale/``) as size-curve rows:
-    the columns of ``reports.tables.size_frame`` plus perplexity, accuracy empty."""
+    the columns of ``reports.tables.size_frame`` plus perplexity, accuracy empty. Each file left
+    out is named in an ``InvalidResultWarning``."""
+    points, problems = _read(sorted((results_dir / "lm_scale").glob("*.json")), LMScaleResult,
+                             LMScaleResult.TASK)
+    _warn(problems)
     rows = []
-    for path in sorted((results_dir / "lm_scale").glob("*.json")):
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(doc, dict) and doc.get("task") == "lm-scale":
-            row = {k: doc.get(k) for k in SCALE_COLUMNS}
-            tok = row["tokenizer"]
-            row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
-            rows.append(row)
+    for point in points:
+        row = {k: getattr(point, k) for k in SCALE_COLUMNS}
+        tok = row["tokenizer"]
+        row["tokenizer"] = tok.get("name", "?") if isinstance(tok, dict) else (tok or "?")
+        rows.append(row)
     frame = pd.DataFrame(rows, columns=SCALE_COLUMNS)
     return frame.assign(accuracy=float("nan"), accuracy_std=float("nan"), seeds=1)
 

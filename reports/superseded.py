@@ -6,19 +6,16 @@ the old ones under the same dataset, model and tokenizer. Averaging them togethe
 row of two different models. Runs are grouped by what a report's row shows (dataset, model,
 tokenizer, profile, training cap; for language models also order and smoothing); in each group the
 runs whose identity, seed aside, matches the most recently finished run's are kept and the others
-are *superseded*: left out of every table and plot, and counted in a note.
+are *superseded*: left out of every table and plot, and counted in a note. Language-model result
+files that fail validation (``bench.lm_results``) are named in the same note.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from bench.results import load_results, run_id
-
-
-def config_key(identity: dict | None) -> str:
-    """What makes two runs seeds of one configuration: their identity without the seed."""
-    return run_id({k: v for k, v in (identity or {}).items() if k != "seed"})
+from bench.results import config_key, load_results
+from reports.language_models import lm_frame, read_lm_results
 
 
 def _row_key(r) -> tuple:
@@ -26,7 +23,8 @@ def _row_key(r) -> tuple:
 
 
 def current_results(results: list) -> tuple[list, list]:
-    """``(kept, superseded)`` run results: each row's runs of its latest configuration, and the rest."""
+    """``(kept, superseded)`` run results: each row's runs of its latest configuration, and the
+    rest."""
     latest = {}
     for r in results:
         key = _row_key(r)
@@ -44,36 +42,44 @@ LM_ROW = ["dataset", "model", "order", "smoothing", "tokenizer", "profile"]
 
 def current_lm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Language-model rows of each (corpus, model, order, smoothing, tokenizer, profile)'s latest
-    configuration (``frame`` has ``config`` and ``finished_at`` columns), and how many were left out."""
+    configuration (``frame`` has ``config`` and ``finished_at`` columns), and how many were left
+    out."""
     if frame.empty or "config" not in frame:
         return frame, 0
     keys = pd.Series(["\x1f".join(map(str, row)) for row in frame[LM_ROW].itertuples(index=False)],
                      index=frame.index)
-    latest = frame.assign(_key=keys).sort_values("finished_at", na_position="first").groupby("_key")["config"].last()
+    by_time = frame.assign(_key=keys).sort_values("finished_at", na_position="first")
+    latest = by_time.groupby("_key")["config"].last()
     keep = (frame["config"] == keys.map(latest)).to_numpy()
     return frame[keep].reset_index(drop=True), int((~keep).sum())
 
 
-def superseded_note(runs: list, lm_left_out: int = 0) -> str | None:
-    """One sentence for the report on what was left out, or None."""
-    if not runs and not lm_left_out:
-        return None
-    parts = []
-    if runs:
-        rows = sorted({f"{r.dataset} × {r.model} ({r.profile})" for r in runs})
-        shown = ", ".join(rows[:6]) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
-        parts.append(f"{len(runs)} classification run{'s' * (len(runs) != 1)} ({shown})")
-    if lm_left_out:
-        parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
-    return ("Left out: " + " and ".join(parts) + ", made with earlier settings, data or tokenizer versions "
-            "than the latest run of the same row, so that no row averages two configurations.")
+def superseded_note(runs: list, lm_left_out: int = 0, invalid: list[str] = ()) -> str | None:
+    """One or two sentences for the report on what was left out, or None: superseded runs, and the
+    result files (``invalid``: one line each, naming the file and why) that fail validation."""
+    sentences = []
+    if runs or lm_left_out:
+        parts = []
+        if runs:
+            rows = sorted({f"{r.dataset} × {r.model} ({r.profile})" for r in runs})
+            shown = ", ".join(rows[:6]) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+            parts.append(f"{len(runs)} classification run{'s' * (len(runs) != 1)} ({shown})")
+        if lm_left_out:
+            parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
+        sentences.append("Left out: " + " and ".join(parts) + ", made with earlier settings, data "
+                         "or tokenizer versions than the latest run of the same row, so that no "
+                         "row averages two configurations.")
+    if invalid:
+        sentences.append(f"Left out {len(invalid)} language-model result file"
+                         f"{'s' * (len(invalid) != 1)} that fail{'s' * (len(invalid) == 1)} "
+                         f"validation: {'; '.join(invalid)}.")
+    return " ".join(sentences) or None
 
 
 def load_current(results_dir) -> tuple[list, pd.DataFrame, str | None]:
     """The stored classification results and language-model rows a report shows (each row's latest
     configuration), and the note on what was left out (None when nothing was)."""
-    from reports.language_models import load_lm_results
-
     results, superseded = current_results(load_results(results_dir))
-    lm, lm_left_out = current_lm_rows(load_lm_results(results_dir))
-    return results, lm, superseded_note(superseded, lm_left_out)
+    lm_results, invalid = read_lm_results(results_dir)
+    lm, lm_left_out = current_lm_rows(lm_frame(lm_results))
+    return results, lm, superseded_note(superseded, lm_left_out, invalid)

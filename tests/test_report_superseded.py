@@ -62,7 +62,8 @@ def test_language_model_rows_keep_the_latest_configuration(tmp_path):
     for lr, ppl, finished in ((5e-3, 206.9, "2024-01-01"), (1e-3, 150.0, "2024-01-02")):
         path = write_lm_result(tmp_path, "r8", "rnn-lm", None, None, ppl, profile="full")
         doc = json.loads(path.read_text())
-        doc.update(identity={"model": "rnn-lm", "params": {"learning_rate": lr}, "seed": 0}, finished_at=finished)
+        identity = {"model": "rnn-lm", "params": {"learning_rate": lr}, "seed": 0}
+        doc.update(identity=identity, run_id=run_id(identity), finished_at=finished)
         path.rename(path.with_name(f"rnn-{lr}.json"))
         path.with_name(f"rnn-{lr}.json").write_text(json.dumps(doc))
     write_lm_result(tmp_path, "r8", "ngram-mkn", 3, "mkn", 90.0, profile="full")
