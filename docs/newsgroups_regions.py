@@ -22,7 +22,8 @@ import numpy as np
 from baselines.ngram import make_lm
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.vocab import build_and_encode
-from bench.lm_task import LM_PLANS, lm_corpus
+from bench.lm_task import lm_corpus
+from bench.profiles import get_profile
 
 QUOTED = re.compile(r"^\s*(>|\||:|[A-Za-z]{1,3}>)")
 REGIONS = ("header", "quoted", "own text")
@@ -55,7 +56,7 @@ def split(name: str, nll: np.ndarray, region: np.ndarray, extra=None) -> str:
 def main(saved_lms: list[str]) -> None:
     from bench.runner import load_model
 
-    plan = LM_PLANS["full"]
+    plan = get_profile("full").lm
     spec, tok, train, test = lm_corpus("20newsgroups", "english", plan)
     region = regions(spec.load().test.texts, test, tok)
     vocab, stream = build_and_encode(train, min_count=plan.min_count)
@@ -82,7 +83,7 @@ def validation_split(train, test, vocab, plan) -> None:
     ``validation_fraction``) and scored on its validation share and on test."""
     from neural.language_models import LSTMLM
 
-    fit_idx, val_idx = LSTMLM(seed=0, **plan.neural_params_for("20newsgroups", "lstm-lm")).split(len(train))
+    fit_idx, val_idx = LSTMLM(seed=0, **plan.params_for("lstm-lm", "20newsgroups")).split(len(train))
     stream = vocab.encode([train[i] for i in fit_idx])
     lm = make_lm("mkn", order=5, vocabulary=vocab).fit_counts(vocab, NgramCounts(stream, 5, len(vocab)))
     for name, docs in (("validation", [train[i] for i in val_idx]), ("test", test)):

@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from bench.lm_task import LM_PLANS, run_lm_dataset
+from bench.lm_task import run_lm_dataset
+from bench.profiles import get_profile
 from bench.results import results_home
 
 
@@ -19,7 +20,7 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home, capsys):
     written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home())
     shown = [line for line in capsys.readouterr().err.splitlines() if "sampled at temperature" in line]
     records = _records(results_home())
-    plan = LM_PLANS["quick"]
+    plan = get_profile("quick").lm
     assert len(written) == len(records) == len(plan.ngram) + len(plan.neural) + len(plan.knn)
     assert {r["task"] for r in records} == {"lm"}
     assert len({(r["tokens"], r["oov"]) for r in records}) == 1  # same test tokens, same vocabulary
@@ -43,18 +44,18 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home, capsys):
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
     # every LM but the memory (which samples nothing new) stores sentences drawn from it
-    assert "samples" not in knn
+    assert knn["samples"] is None
     lstm_samples = neural["lstm-lm"]["samples"]
     assert [s["temperature"] for s in lstm_samples] == [1.0, 0.7]
     assert all(s["seed"] == 0 and len(s["sentences"]) == 3 for s in lstm_samples)
     top = {m: max(n for m2, n in plan.ngram if m2 == m) for m, _ in plan.ngram}
     assert all(len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3
                for r in classic if r["order"] == top[r["smoothing"]])
-    assert not any("samples" in r for r in classic if r["order"] < top[r["smoothing"]])
+    assert all(r["samples"] is None for r in classic if r["order"] < top[r["smoothing"]])
     assert shown == [f"    sampled at temperature 0.7: {lstm_samples[1]['sentences'][0]}"]  # the neural LM's
-    words = {w for r in records for s in r.get("samples", []) for t in s["sentences"] for w in t.split()}
+    words = {w for r in records for s in r["samples"] or [] for t in s["sentences"] for w in t.split()}
     assert words and "<s>" not in words and "</s>" not in words
-    assert all(len(t.split()) <= 31 for r in records for s in r.get("samples", []) for t in s["sentences"])
+    assert all(len(t.split()) <= 31 for r in records for s in r["samples"] or [] for t in s["sentences"])
     shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}
     assert all(len(s) == order and math.isclose(sum(s), 1.0) for (_, order), s in shares.items())
     assert shares[("mkn", 3)] == shares[("kn", 3)]  # a property of the order, not of the smoothing
@@ -65,7 +66,7 @@ def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
     run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=())
     assert run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=()) == []
     again = run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=(), force=True)
-    assert len(again) == len(LM_PLANS["quick"].ngram)
+    assert len(again) == len(get_profile("quick").lm.ngram)
 
 
 def test_lm_task_builds_the_memory_on_the_saved_lstm_lm(tiny_home, monkeypatch):
@@ -85,16 +86,16 @@ def test_lm_task_builds_the_memory_on_the_saved_lstm_lm(tiny_home, monkeypatch):
 
 
 def test_plan_params_per_dataset_then_model():
-    from bench.lm_task import LMPlan
+    from bench.profiles import LMPlan
 
-    plan = LMPlan(ngram=(), neural=("rnn-lm", "lstm-lm"), neural_params={"units": 8, "learning_rate": 5e-3},
-                  neural_overrides={"sms-spam": {"units": 16}}, model_overrides={"rnn-lm": {"learning_rate": 1e-3}})
-    assert plan.neural_params_for("sms-spam") == {"units": 16, "learning_rate": 5e-3}
-    assert plan.neural_params_for("sms-spam", "rnn-lm") == {"units": 16, "learning_rate": 1e-3}
-    assert plan.neural_params_for("r8", "lstm-lm") == {"units": 8, "learning_rate": 5e-3}
-    full = LM_PLANS["full"]
-    assert full.neural_params_for("r8", "rnn-lm")["learning_rate"] == 1e-3
-    assert full.neural_params_for("r8", "lstm-lm") == full.neural_params_for("r8")  # its runs keep their ids
+    plan = LMPlan(neural=("rnn-lm", "lstm-lm"), neural_params={"units": 8, "learning_rate": 5e-3},
+                  dataset_params={"sms-spam": {"units": 16}}, model_params={"rnn-lm": {"learning_rate": 1e-3}})
+    assert plan.params_for("lstm-lm", "sms-spam") == {"units": 16, "learning_rate": 5e-3}
+    assert plan.params_for("rnn-lm", "sms-spam") == {"units": 16, "learning_rate": 1e-3}
+    assert plan.params_for("lstm-lm", "r8") == {"units": 8, "learning_rate": 5e-3}
+    full = get_profile("full").lm
+    assert full.params_for("rnn-lm", "r8")["learning_rate"] == 1e-3
+    assert full.params_for("lstm-lm", "r8") == full.neural_params  # its runs keep their ids
 
 
 def test_a_neural_lm_stopped_while_scoring_is_restored_not_retrained(tiny_home, monkeypatch):
@@ -116,3 +117,42 @@ def test_a_neural_lm_stopped_while_scoring_is_restored_not_retrained(tiny_home, 
     record = json.loads(written[-1].read_text())
     assert record["model"] == "lstm-lm" and record["restored_model"]["folder"] == str(saved[0])
     assert record["perplexity"] > 1 and len(record["history"]) >= 1
+
+
+def test_every_file_is_a_valid_result_named_by_its_run_id(tiny_home):
+    from bench.lm_results import LMResult
+    from bench.results import run_id
+
+    written = run_lm_dataset("r8", profile="quick", results_dir=results_home(), neural=())
+    for path in written:
+        result = LMResult.from_dict(json.loads(path.read_text()))
+        assert result.run_id == run_id(result.identity) and result.schema_version == 1
+        assert path.name == f"r8__{result.model}__o{result.order or 0}__quick__{result.run_id}.json"
+
+
+def test_a_seed_reaches_the_identity_the_models_and_the_samples(tiny_home, monkeypatch):
+    import neural.knn_lm
+    from bench import lm_task
+
+    seeds, neural_lm, knn_lm = [], lm_task._neural_lm, neural.knn_lm.KNNLM
+
+    def spy_lm(name, seed, vocab, params):
+        seeds.append((name, seed))
+        return neural_lm(name, seed, vocab, params)
+
+    def spy_knn(lm, *, seed, **settings):
+        seeds.append(("knn", seed))
+        return knn_lm(lm, seed=seed, **settings)
+
+    monkeypatch.setattr(lm_task, "_neural_lm", spy_lm)
+    monkeypatch.setattr(neural.knn_lm, "KNNLM", spy_knn)
+    zero = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=())
+    one = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), seed=1)
+    assert not {p.name for p in zero} & {p.name for p in one}
+    records = [json.loads(p.read_text()) for p in one]
+    assert all(r["seed"] == 1 and r["identity"]["seed"] == 1 for r in records)
+    assert all(s["seed"] == 1 for r in records for s in r["samples"] or [])
+    assert seeds == [("lstm-lm", 1), ("knn", 1)]
+    # n-gram models have no seed: their perplexity is the same under either
+    ppl = {(r["model"], r["order"]): r["perplexity"] for r in map(lambda p: json.loads(p.read_text()), zero)}
+    assert all(ppl[(r["model"], r["order"])] == r["perplexity"] for r in records if r["family"] == "classic")
