@@ -12,19 +12,21 @@ from bench.lm_results import LM_SCHEMA_VERSION, InvalidResultError, LMResult, LM
 from bench.results import run_id, write_json_atomic
 
 IDENTITY = {"dataset": "r8", "model": "ngram-mkn", "order": 3, "profile": "quick", "seed": 0,
-            "tokenizer": {"name": "english", "version": "2", "options": {}}, "data_sha256": "0" * 64,
-            "min_count": 2, "max_train_docs": 2000, "max_test_docs": 1000}
+            "tokenizer": {"name": "english", "version": "2", "options": {}},
+            "data_sha256": "0" * 64, "min_count": 2, "max_train_docs": 2000, "max_test_docs": 1000}
 
 
 def _record(**changes) -> dict:
     """A record as the LM task wrote it before ``schema_version`` existed."""
-    doc = {"task": "lm", "run_id": run_id(IDENTITY), "dataset": "r8", "language": "en", "profile": "quick",
-           "seed": 0, "model": "ngram-mkn", "family": "classic", "order": 3, "smoothing": "mkn",
-           "perplexity": 12.5, "perplexity_excl_oov": 11.0, "oov": 4, "tokens": 100, "fit_seconds": 0.5,
-           "score_seconds": 0.1, "tokens_per_s_scoring": 1000.0, "tokenizer": IDENTITY["tokenizer"],
-           "identity": IDENTITY, "peak_rss_mb": 300.0, "versions": {"numpy": "2"}, "machine": {"cpu": "x"},
-           "finished_at": "2024-01-01T00:00:00+00:00", "count_seconds": 0.2, "model_params": {"order": 3},
-           "match_length_shares": [0.2, 0.3, 0.5], "n_parameters": 500, "model_bytes": 4000,
+    doc = {"task": "lm", "run_id": run_id(IDENTITY), "dataset": "r8", "language": "en",
+           "profile": "quick", "seed": 0, "model": "ngram-mkn", "family": "classic", "order": 3,
+           "smoothing": "mkn", "perplexity": 12.5, "perplexity_excl_oov": 11.0, "oov": 4,
+           "tokens": 100, "fit_seconds": 0.5, "score_seconds": 0.1, "tokens_per_s_scoring": 1000.0,
+           "tokenizer": IDENTITY["tokenizer"], "identity": IDENTITY, "peak_rss_mb": 300.0,
+           "versions": {"numpy": "2"}, "machine": {"cpu": "x"},
+           "finished_at": "2024-01-01T00:00:00+00:00", "count_seconds": 0.2,
+           "model_params": {"order": 3}, "match_length_shares": [0.2, 0.3, 0.5],
+           "n_parameters": 500, "model_bytes": 4000,
            "samples": [{"temperature": 1.0, "seed": 0, "sentences": ["a b"]}]}
     return {**doc, **changes}
 
@@ -65,9 +67,10 @@ def test_a_record_missing_a_needed_field_is_rejected():
 
 def test_a_scaling_point_round_trips_and_checks_its_run_id():
     identity = {"task": "lm-scale", "dataset": "nsmc-raw", "max_train_docs": 10}
-    doc = {"task": "lm-scale", "run_id": run_id(identity), "identity": identity, "dataset": "nsmc-raw",
-           "profile": "quick", "model": "ngram-mkn-3", "train_size": 10, "train_tokens": 90,
-           "fit_seconds": 0.1, "perplexity": 50.0, "fit_memory_mb": None, "tokenizer": {"name": "mecab"}}
+    doc = {"task": "lm-scale", "run_id": run_id(identity), "identity": identity,
+           "dataset": "nsmc-raw", "profile": "quick", "model": "ngram-mkn-3", "train_size": 10,
+           "train_tokens": 90, "fit_seconds": 0.1, "perplexity": 50.0, "fit_memory_mb": None,
+           "tokenizer": {"name": "mecab"}}
     point = LMScaleResult.from_dict(doc)
     assert LMScaleResult.from_dict(point.to_dict()) == point
     with pytest.raises(InvalidResultError, match="hash of its identity"):
@@ -80,14 +83,15 @@ def test_the_report_names_a_file_it_leaves_out(tmp_path):
 
     write_json_atomic(tmp_path / "lm" / "good.json", _record())
     write_json_atomic(tmp_path / "lm" / "bad.json", _record(perplexity="low"))
-    write_json_atomic(tmp_path / "lm" / "other.json", {"task": "something-else"})  # not an LM result
+    write_json_atomic(tmp_path / "lm" / "other.json", {"task": "other"})  # not an LM result
     with pytest.warns(InvalidResultWarning, match="lm/bad.json") as caught:
         frame = load_lm_results(tmp_path)
     assert len(caught) == 1 and list(frame["perplexity"]) == [12.5]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _, lm, note = load_current(tmp_path)
-    assert len(lm) == 1 and "1 language-model result file that fails validation: lm/bad.json" in note
+    assert len(lm) == 1
+    assert "1 language-model result file that fails validation: lm/bad.json" in note
     assert "perplexity must be" in note
 
 
