@@ -54,11 +54,11 @@ def train(model: keras.Model, train_data, val_data, settings: TrainingSettings, 
     throughput), validated on ``val_data`` after every epoch and early-stopped on its loss; the
     best epoch's weights stay in the model. ``callbacks`` run after the shared ones. The one
     training loop of every classifier and language model in ``neural``."""
-    model.compile(optimizer=adam(_learning_rate(settings, train_data), settings.clipnorm, settings.ema_momentum),
-                  **(compile_args or {}))
+    optimizer = adam(_learning_rate(settings, train_data), settings.clipnorm, settings.ema_momentum)
+    model.compile(optimizer=optimizer, **(compile_args or {}))
     timer = EpochTimer(n_train, verbose=settings.verbose, unit=settings.unit)
-    model.fit(train_data, validation_data=val_data, epochs=settings.epochs, verbose=0, shuffle=False,
-              callbacks=[*training_callbacks(settings, timer), *callbacks])
+    model.fit(train_data, validation_data=val_data, epochs=settings.epochs, verbose=0,
+              shuffle=False, callbacks=[*training_callbacks(settings, timer), *callbacks])
     history = timer.records
     best_epoch = int(np.argmin([r["val_loss"] for r in history])) + 1
     return TrainingOutcome(history, best_epoch, *throughput(history, unit=settings.unit))
@@ -68,7 +68,8 @@ def _learning_rate(settings: TrainingSettings, train_data):
     """The fixed rate, or with ``cosine`` a schedule ending with the last epoch allowed."""
     if not settings.cosine:
         return settings.learning_rate
-    return cosine_decay(settings.learning_rate, settings.epochs * int(train_data.cardinality()))
+    steps = settings.epochs * int(train_data.cardinality())
+    return cosine_decay(settings.learning_rate, steps)
 
 
 def training_callbacks(settings: TrainingSettings, timer: EpochTimer) -> list:
@@ -76,7 +77,8 @@ def training_callbacks(settings: TrainingSettings, timer: EpochTimer) -> list:
     sets the rate itself), then :func:`stopping_callbacks`."""
     callbacks = stopping_callbacks(settings.patience, timer, settings.ema_momentum)
     if settings.plateau_factor and not settings.cosine:
-        callbacks.insert(0, keras.callbacks.ReduceLROnPlateau(factor=settings.plateau_factor, patience=0))
+        plateau = keras.callbacks.ReduceLROnPlateau(factor=settings.plateau_factor, patience=0)
+        callbacks.insert(0, plateau)
     return callbacks
 
 
