@@ -4,7 +4,9 @@ the softmax, and an RNN cell whose state restarts at every ``<s>`` of a token st
 from __future__ import annotations
 
 import keras
-from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # no public name; keras.layers.RNN checks it
+
+# no public name, but keras.layers.RNN checks for it
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 
 CELLS = {"simple-rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell, "gru": keras.layers.GRUCell}
 

@@ -19,8 +19,16 @@ from keras import layers
 
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
-from neural.layers import (DownsampleMask, MaskedAveragePooling1D, MaskedMaxPooling1D, MaxPoolingRight1D,
-                           ZeroPadding, classifier_head, embedding_dropout, token_input)
+from neural.layers import (
+    DownsampleMask,
+    MaskedAveragePooling1D,
+    MaskedMaxPooling1D,
+    MaxPoolingRight1D,
+    ZeroPadding,
+    classifier_head,
+    embedding_dropout,
+    token_input,
+)
 
 RECURRENT = {"simple-rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 

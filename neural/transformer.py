@@ -14,7 +14,13 @@ from keras import layers, ops
 
 from neural.arch_config import ArchConfig
 from neural.classifier import KerasTextClassifier
-from neural.layers import MaskedAveragePooling1D, MaskedMaxPooling1D, classifier_head, embedding_dropout, token_input
+from neural.layers import (
+    MaskedAveragePooling1D,
+    MaskedMaxPooling1D,
+    classifier_head,
+    embedding_dropout,
+    token_input,
+)
 
 POSITIONS = ("learned", "sinusoidal")
 
