@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 
@@ -10,44 +12,80 @@ import pytest
 from bench.lm_task import run_lm_dataset
 from bench.profiles import get_profile
 from bench.results import results_home
+from tests.fixtures import write_all
 
 
 def _records(results_dir):
     return [json.loads(p.read_text()) for p in sorted((results_dir / "lm").glob("*.json"))]
 
 
-def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home, capsys):
-    written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home())
-    shown = [line for line in capsys.readouterr().err.splitlines() if "sampled at temperature" in line]
-    records = _records(results_home())
+@pytest.fixture(scope="module")
+def quick_sms(tmp_path_factory):
+    """``(records, written, shown lines)`` of one quick LM task on the tiny SMS corpus, run once for
+    the tests of this module that only read its records."""
+    root = tmp_path_factory.mktemp("lm-task")
+    with pytest.MonkeyPatch.context() as mp:
+        for var, sub in (("BENCH_DATA_HOME", "data"), ("BENCH_CACHE_DIR", "cache"),
+                         ("BENCH_RESULTS_DIR", "results")):
+            (root / sub).mkdir()
+            mp.setenv(var, str(root / sub))
+        mp.setenv("BENCH_OFFLINE", "1")
+        write_all(root / "data")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home())
+        records = _records(results_home())
+    shown = [line for line in err.getvalue().splitlines() if "sampled at temperature" in line]
+    return records, written, shown
+
+
+def _by_family(records):
+    neural = {r["model"]: r for r in records if r["family"] == "neural"}
+    return neural, [r for r in records if r["family"] == "classic"]
+
+
+def test_every_planned_model_is_scored_on_the_same_tokens(quick_sms):
+    records, written, _ = quick_sms
     plan = get_profile("quick").lm
     assert len(written) == len(records) == len(plan.ngram) + len(plan.neural) + len(plan.knn)
     assert {r["task"] for r in records} == {"lm"}
     assert len({(r["tokens"], r["oov"]) for r in records}) == 1  # same test tokens, same vocabulary
     assert all(math.isfinite(r["perplexity"]) and r["perplexity"] > 1 for r in records)
-    neural = {r["model"]: r for r in records if r["family"] == "neural"}
-    assert neural["lstm-lm"]["order"] is None and neural["lstm-lm"]["history"]
-    knn = neural["lstm-knn-lm"]  # a memory over that same fitted lstm-lm, chosen on its validation split
-    assert knn["history"] == neural["lstm-lm"]["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
+    assert all(r["tokens_per_s_scoring"] > 0 for r in records)
+
+
+def test_the_knn_memory_reads_the_lstm_lm_fitted_in_the_same_run(quick_sms):
+    neural, _ = _by_family(quick_sms[0])
+    lstm, knn = neural["lstm-lm"], neural["lstm-knn-lm"]
+    assert lstm["order"] is None and lstm["history"]
+    assert knn["history"] == lstm["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
     assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
-    assert (knn["perplexity"] < neural["lstm-lm"]["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
+    assert (knn["perplexity"] < lstm["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
     # scored in the same run, the memory mixes in the LM's own test scores instead of recomputing them
     assert knn["knn"]["lm_scores_reused"] and knn["score_seconds"] >= knn["knn"]["own_score_seconds"]
-    assert math.isclose(knn["knn"]["test_perplexity_lm"], neural["lstm-lm"]["perplexity"], rel_tol=1e-9)
-    assert knn["model_bytes"] == neural["lstm-lm"]["model_bytes"] + knn["knn"]["datastore_bytes"]
-    assert neural["lstm-lm"]["model_bytes"] == 4 * neural["lstm-lm"]["n_parameters"]
-    classic = [r for r in records if r["family"] == "classic"]
+    assert math.isclose(knn["knn"]["test_perplexity_lm"], lstm["perplexity"], rel_tol=1e-9)
+
+
+def test_model_sizes_count_weights_and_ngrams(quick_sms):
+    neural, classic = _by_family(quick_sms[0])
+    lstm, knn = neural["lstm-lm"], neural["lstm-knn-lm"]
+    assert knn["model_bytes"] == lstm["model_bytes"] + knn["knn"]["datastore_bytes"]
+    assert lstm["model_bytes"] == 4 * lstm["n_parameters"]
     assert all(r["n_parameters"] == sum(r["model_params"]["ngrams"]) > 0 for r in classic)
-    assert all(r["tokens_per_s_scoring"] > 0 for r in records)
     size = {(r["smoothing"], r["order"]): r["model_bytes"] for r in classic}
     assert size[("mkn", 1)] < size[("mkn", 2)] < size[("mkn", 3)] and size[("kn", 3)] == size[("mkn", 3)]
-    by = {(r["smoothing"], r["order"]): r["perplexity"] for r in records if r["family"] == "classic"}
+    by = {(r["smoothing"], r["order"]): r["perplexity"] for r in classic}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
-    # every LM but the memory (which samples nothing new) stores sentences drawn from it
-    assert knn["samples"] is None
+
+
+def test_samples_come_from_each_lm_but_the_memory(quick_sms):
+    records, _, shown = quick_sms
+    neural, classic = _by_family(records)
+    assert neural["lstm-knn-lm"]["samples"] is None  # the memory samples nothing new
     lstm_samples = neural["lstm-lm"]["samples"]
     assert [s["temperature"] for s in lstm_samples] == [1.0, 0.7]
     assert all(s["seed"] == 0 and len(s["sentences"]) == 3 for s in lstm_samples)
+    plan = get_profile("quick").lm
     top = {m: max(n for m2, n in plan.ngram if m2 == m) for m, _ in plan.ngram}
     assert all(len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3
                for r in classic if r["order"] == top[r["smoothing"]])
@@ -56,7 +94,11 @@ def test_lm_task_scores_every_model_on_the_same_tokens(tiny_home, capsys):
     words = {w for r in records for s in r["samples"] or [] for t in s["sentences"] for w in t.split()}
     assert words and "<s>" not in words and "</s>" not in words
     assert all(len(t.split()) <= 31 for r in records for s in r["samples"] or [] for t in s["sentences"])
-    shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in records if r["family"] == "classic"}
+
+
+def test_match_length_shares_belong_to_the_order(quick_sms):
+    _, classic = _by_family(quick_sms[0])
+    shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in classic}
     assert all(len(s) == order and math.isclose(sum(s), 1.0) for (_, order), s in shares.items())
     assert shares[("mkn", 3)] == shares[("kn", 3)]  # a property of the order, not of the smoothing
     assert shares[("mkn", 3)][2] <= sum(shares[("mkn", 2)][1:])  # a seen trigram ends in a seen bigram
