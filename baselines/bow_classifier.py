@@ -39,9 +39,17 @@ class BagOfNgramsClassifier:
     split of ``validation_fraction``.
     """
 
-    def __init__(self, *, seed: int = 0, ngram: int = 1, binary: bool = True, min_df: int | None = 1,
-                 min_dfs: tuple[int, ...] = (1, 2), validation_fraction: float = 0.1,
-                 validation_folds: int = 1):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        ngram: int = 1,
+        binary: bool = True,
+        min_df: int | None = 1,
+        min_dfs: tuple[int, ...] = (1, 2),
+        validation_fraction: float = 0.1,
+        validation_folds: int = 1,
+    ):
         self.seed = seed
         self.ngram = ngram
         self.binary = binary
@@ -66,8 +74,13 @@ class BagOfNgramsClassifier:
         space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
         return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
-            groups: np.ndarray | None = None) -> "BagOfNgramsClassifier":
+    def fit(
+        self,
+        docs: list[list[str]],
+        labels: np.ndarray,
+        n_classes: int,
+        groups: np.ndarray | None = None,
+    ) -> "BagOfNgramsClassifier":
         """Count n-grams of ``docs``, choose hyperparameters on a validation split, refit on all.
 
         ``groups`` (documents that belong together, such as reviews of one movie) never straddle
@@ -85,7 +98,9 @@ class BagOfNgramsClassifier:
             from sklearn.exceptions import ConvergenceWarning
 
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.validation_ = self._score_on_validation(counts, labels, grid, groups) if len(grid) > 1 else []
+            self.validation_ = (
+                self._score_on_validation(counts, labels, grid, groups) if len(grid) > 1 else []
+            )
             scores = [v["accuracy"] for v in self.validation_] or [0.0]
             self.chosen_ = dict(grid[int(np.argmax(scores))])  # ties go to the earlier candidate
             values = dict(self.chosen_)
@@ -93,13 +108,22 @@ class BagOfNgramsClassifier:
             self.estimator_ = self._estimator(**values).fit(counts[:, self.columns_], labels)
         return self
 
-    def _score_on_validation(self, counts, labels: np.ndarray, grid: list[dict], groups=None) -> list[dict]:
+    def _score_on_validation(
+        self, counts, labels: np.ndarray, grid: list[dict], groups=None
+    ) -> list[dict]:
         """Validation accuracy of each grid point (mean over folds), fitted on the rest of train."""
-        folds = validation_folds(labels, self.validation_folds, self.validation_fraction, self.seed, groups)
+        folds = validation_folds(
+            labels, self.validation_folds, self.validation_fraction, self.seed, groups
+        )
         per_fold = [self._score_fold(counts, labels, grid, tr, va) for tr, va in folds]
-        return [{**point, "accuracy": float(np.mean([f[i] for f in per_fold]))} for i, point in enumerate(grid)]
+        return [
+            {**point, "accuracy": float(np.mean([f[i] for f in per_fold]))}
+            for i, point in enumerate(grid)
+        ]
 
-    def _score_fold(self, counts, labels: np.ndarray, grid: list[dict], tr: np.ndarray, va: np.ndarray) -> list[float]:
+    def _score_fold(
+        self, counts, labels: np.ndarray, grid: list[dict], tr: np.ndarray, va: np.ndarray
+    ) -> list[float]:
         x_tr, x_va = counts[tr], counts[va]
         scores = []
         for min_df, points in itertools.groupby(grid, key=lambda p: p["min_df"]):
@@ -124,8 +148,12 @@ class BagOfNgramsClassifier:
 
     def params(self) -> dict:
         """Every hyperparameter: chosen values, candidates tried and their validation accuracy."""
-        out = {"ngram": self.ngram, "binary": self.binary, "validation_fraction": self.validation_fraction,
-               "validation_folds": self.validation_folds}
+        out = {
+            "ngram": self.ngram,
+            "binary": self.binary,
+            "validation_fraction": self.validation_fraction,
+            "validation_folds": self.validation_folds,
+        }
         space = {"min_df": candidates(self.min_df, self.min_dfs), **self._search_space()}
         for name, values in space.items():
             out[name] = self.chosen_[name]

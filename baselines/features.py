@@ -39,7 +39,9 @@ class NgramCounter:
         flat, lengths = _flatten(docs)
         self.unigrams_ = {tok: i for i, tok in enumerate(dict.fromkeys(flat))}
         if not self.unigrams_:
-            raise ValueError("the training documents hold no tokens; check the dataset and tokenizer")
+            raise ValueError(
+                "the training documents hold no tokens; check the dataset and tokenizer"
+            )
         self.codes_: list[np.ndarray] = []
         ids = np.fromiter(map(self.unigrams_.__getitem__, flat), np.int64, len(flat))
         return self._matrix(ids, lengths, fit=True)

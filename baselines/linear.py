@@ -26,11 +26,27 @@ class TfidfLogisticRegression(BagOfNgramsClassifier):
     accuracy and doubled the fit time. ``docs/classic-models.md`` has the experiments.
     """
 
-    def __init__(self, *, seed: int = 0, C: float | None = None, Cs: tuple[float, ...] = CS,
-                 ngram: int = 2, min_df: int | None = 2, min_dfs: tuple[int, ...] = (1, 2),
-                 sublinear_tf: bool = True, max_iter: int = 50, validation_fraction: float = 0.1):
-        super().__init__(seed=seed, ngram=ngram, binary=False, min_df=min_df, min_dfs=min_dfs,
-                         validation_fraction=validation_fraction)
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        C: float | None = None,
+        Cs: tuple[float, ...] = CS,
+        ngram: int = 2,
+        min_df: int | None = 2,
+        min_dfs: tuple[int, ...] = (1, 2),
+        sublinear_tf: bool = True,
+        max_iter: int = 50,
+        validation_fraction: float = 0.1,
+    ):
+        super().__init__(
+            seed=seed,
+            ngram=ngram,
+            binary=False,
+            min_df=min_df,
+            min_dfs=min_dfs,
+            validation_fraction=validation_fraction,
+        )
         self.C = C
         self.Cs = tuple(Cs)
         self.sublinear_tf = sublinear_tf
@@ -48,13 +64,20 @@ class TfidfLogisticRegression(BagOfNgramsClassifier):
         # liblinear's dual solver suits many more features than documents but is binary only:
         # one model per class against the rest (a single model with two classes). lbfgs's
         # multinomial fit is far slower and larger on 20 Newsgroups' many bigram features.
-        lr = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=self.max_iter,
-                                random_state=self.seed)
-        return make_pipeline(TfidfTransformer(sublinear_tf=self.sublinear_tf), OneVsRestClassifier(lr))
+        lr = LogisticRegression(
+            C=C, solver="liblinear", dual=True, max_iter=self.max_iter, random_state=self.seed
+        )
+        return make_pipeline(
+            TfidfTransformer(sublinear_tf=self.sublinear_tf), OneVsRestClassifier(lr)
+        )
 
     def _fixed_params(self) -> dict:
-        return {"sublinear_tf": self.sublinear_tf, "max_iter": self.max_iter, "solver": "liblinear (dual)",
-                "one_vs_rest": self.n_classes_ > 2}
+        return {
+            "sublinear_tf": self.sublinear_tf,
+            "max_iter": self.max_iter,
+            "solver": "liblinear (dual)",
+            "one_vs_rest": self.n_classes_ > 2,
+        }
 
     def n_parameters(self) -> int:
         """Coefficients and intercepts of the logistic regression(s) (idf weights not counted)."""

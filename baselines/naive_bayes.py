@@ -24,13 +24,30 @@ class NaiveBayes(BagOfNgramsClassifier):
     ``alpha`` fixes the additive smoothing; left ``None`` it is chosen from ``alphas``.
     """
 
-    def __init__(self, *, seed: int = 0, alpha: float | None = None, alphas: tuple[float, ...] = ALPHAS,
-                 ngram: int = 1, min_df: int | None = 1, min_dfs: tuple[int, ...] = (1, 2),
-                 binary: bool = True, validation_fraction: float = 0.1, validation_folds: int = 5):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        alpha: float | None = None,
+        alphas: tuple[float, ...] = ALPHAS,
+        ngram: int = 1,
+        min_df: int | None = 1,
+        min_dfs: tuple[int, ...] = (1, 2),
+        binary: bool = True,
+        validation_fraction: float = 0.1,
+        validation_folds: int = 5,
+    ):
         # naive Bayes refits in a fraction of a second: 5-fold cross-validation instead of one
         # 10% split, whose accuracy differences between alphas are within its noise
-        super().__init__(seed=seed, ngram=ngram, binary=binary, min_df=min_df, min_dfs=min_dfs,
-                         validation_fraction=validation_fraction, validation_folds=validation_folds)
+        super().__init__(
+            seed=seed,
+            ngram=ngram,
+            binary=binary,
+            min_df=min_df,
+            min_dfs=min_dfs,
+            validation_fraction=validation_fraction,
+            validation_folds=validation_folds,
+        )
         self.alpha = alpha
         self.alphas = tuple(alphas)
 
@@ -65,8 +82,15 @@ class ComplementNaiveBayes(NaiveBayes):
     scikit-learn's documentation also reports).
     """
 
-    def __init__(self, *, alphas: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0), ngram: int = 2,
-                 binary: bool = False, norm: bool = False, **kwargs):
+    def __init__(
+        self,
+        *,
+        alphas: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0),
+        ngram: int = 2,
+        binary: bool = False,
+        norm: bool = False,
+        **kwargs,
+    ):
         super().__init__(alphas=alphas, ngram=ngram, binary=binary, **kwargs)
         self.norm = norm
 
@@ -75,7 +99,9 @@ class ComplementNaiveBayes(NaiveBayes):
         from sklearn.naive_bayes import ComplementNB
         from sklearn.pipeline import make_pipeline
 
-        return make_pipeline(TfidfTransformer(sublinear_tf=True), ComplementNB(alpha=alpha, norm=self.norm))
+        return make_pipeline(
+            TfidfTransformer(sublinear_tf=True), ComplementNB(alpha=alpha, norm=self.norm)
+        )
 
     def _fixed_params(self) -> dict:
         return {"norm": self.norm, "tfidf": "sublinear tf, smoothed idf, l2 rows"}

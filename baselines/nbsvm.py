@@ -57,8 +57,16 @@ def interpolate(w: np.ndarray, beta: float) -> np.ndarray:
 class NBSVMClassifier(ClassifierMixin, BaseEstimator):
     """NBSVM on a document × feature count matrix (scikit-learn estimator; see module docstring)."""
 
-    def __init__(self, C: float = 1.0, beta: float = 0.25, alpha: float = 1.0, loss: str = "svm",
-                 fit_intercept: bool = True, max_iter: int = 1000, random_state: int = 0):
+    def __init__(
+        self,
+        C: float = 1.0,
+        beta: float = 0.25,
+        alpha: float = 1.0,
+        loss: str = "svm",
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        random_state: int = 0,
+    ):
         self.C = C
         self.beta = beta
         self.alpha = alpha
@@ -71,13 +79,21 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         if self.loss == "svm":
             from sklearn.svm import LinearSVC
 
-            return LinearSVC(C=self.C, fit_intercept=self.fit_intercept, max_iter=self.max_iter,
-                             random_state=self.random_state)
+            return LinearSVC(
+                C=self.C,
+                fit_intercept=self.fit_intercept,
+                max_iter=self.max_iter,
+                random_state=self.random_state,
+            )
         if self.loss == "lr":
             from sklearn.linear_model import LogisticRegression
 
-            return LogisticRegression(C=self.C, solver="liblinear", fit_intercept=self.fit_intercept,
-                                      max_iter=self.max_iter)
+            return LogisticRegression(
+                C=self.C,
+                solver="liblinear",
+                fit_intercept=self.fit_intercept,
+                max_iter=self.max_iter,
+            )
         raise ValueError(f"loss must be 'svm' or 'lr', got {self.loss!r}")
 
     def fit(self, x: sp.spmatrix, y: np.ndarray) -> "NBSVMClassifier":
@@ -105,7 +121,9 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         if not self.fit_intercept:
             return 0.0
         nb_bias = np.log(pos.sum() / (~pos).sum())
-        return float((1.0 - self.beta) * np.abs(w).mean() * nb_bias + self.beta * model.intercept_[0])
+        return float(
+            (1.0 - self.beta) * np.abs(w).mean() * nb_bias + self.beta * model.intercept_[0]
+        )
 
     def decision_function(self, x: sp.spmatrix) -> np.ndarray:
         """Score per class (a single column, for the second class, with two classes)."""
@@ -132,12 +150,31 @@ class NBSVM(BagOfNgramsClassifier):
     """NBSVM-bigram text classifier: binarized 1..``ngram``-grams, ``C`` (and optionally ``beta``)
     chosen on a validation split of train; ``alpha`` smooths the log-count ratio."""
 
-    def __init__(self, *, seed: int = 0, C: float | None = None, Cs: tuple[float, ...] = (0.1, 1.0),
-                 beta: float | None = 0.25, betas: tuple[float, ...] = (0.25, 1.0), alpha: float = 1.0,
-                 loss: str = "svm", fit_intercept: bool = True, ngram: int = 2, min_df: int | None = 1,
-                 min_dfs: tuple[int, ...] = (1, 2), max_iter: int = 100, validation_fraction: float = 0.1):
-        super().__init__(seed=seed, ngram=ngram, binary=True, min_df=min_df, min_dfs=min_dfs,
-                         validation_fraction=validation_fraction)
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        C: float | None = None,
+        Cs: tuple[float, ...] = (0.1, 1.0),
+        beta: float | None = 0.25,
+        betas: tuple[float, ...] = (0.25, 1.0),
+        alpha: float = 1.0,
+        loss: str = "svm",
+        fit_intercept: bool = True,
+        ngram: int = 2,
+        min_df: int | None = 1,
+        min_dfs: tuple[int, ...] = (1, 2),
+        max_iter: int = 100,
+        validation_fraction: float = 0.1,
+    ):
+        super().__init__(
+            seed=seed,
+            ngram=ngram,
+            binary=True,
+            min_df=min_df,
+            min_dfs=min_dfs,
+            validation_fraction=validation_fraction,
+        )
         self.C = C
         self.Cs = tuple(Cs)
         self.beta = beta
@@ -151,10 +188,21 @@ class NBSVM(BagOfNgramsClassifier):
         return {"C": candidates(self.C, self.Cs), "beta": candidates(self.beta, self.betas)}
 
     def _estimator(self, C: float, beta: float) -> NBSVMClassifier:
-        return NBSVMClassifier(C=C, beta=beta, alpha=self.alpha, loss=self.loss,
-                               fit_intercept=self.fit_intercept, max_iter=self.max_iter,
-                               random_state=self.seed)
+        return NBSVMClassifier(
+            C=C,
+            beta=beta,
+            alpha=self.alpha,
+            loss=self.loss,
+            fit_intercept=self.fit_intercept,
+            max_iter=self.max_iter,
+            random_state=self.seed,
+        )
 
     def _fixed_params(self) -> dict:
-        return {"alpha": self.alpha, "loss": self.loss, "fit_intercept": self.fit_intercept,
-                "max_iter": self.max_iter, "one_vs_rest": self.n_classes_ > 2}
+        return {
+            "alpha": self.alpha,
+            "loss": self.loss,
+            "fit_intercept": self.fit_intercept,
+            "max_iter": self.max_iter,
+            "one_vs_rest": self.n_classes_ > 2,
+        }

@@ -11,6 +11,7 @@ from typing import Callable
 
 def _integer_at_least(minimum: int, what: str) -> Callable[[str], int]:
     """An argparse type: an integer of at least ``minimum``, else argparse's one-line error."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -19,6 +20,7 @@ def _integer_at_least(minimum: int, what: str) -> Callable[[str], int]:
         if value is None or value < minimum:
             raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
         return value
+
     return parse
 
 
@@ -38,8 +40,9 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     s = sub.add_parser("list", help="registered datasets, models and tokenizers")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=commands["list"])
-    s = sub.add_parser("data", help="which dataset files are present; --download fetches missing "
-                       "ones")
+    s = sub.add_parser(
+        "data", help="which dataset files are present; --download fetches missing ones"
+    )
     s.add_argument("datasets", nargs="*")
     s.add_argument("--download", action="store_true")
     s.set_defaults(func=commands["data"])
@@ -54,12 +57,18 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
 def _add_run_commands(sub, commands: dict[str, Callable]) -> None:
     """``run`` (one run), ``all`` (the grid) and ``report``, which share --profile and
     --results-dir."""
-    helps = {"run": "one fit and evaluation", "all": "the benchmark grid and its report",
-             "report": "re-render the report from stored results"}
+    helps = {
+        "run": "one fit and evaluation",
+        "all": "the benchmark grid and its report",
+        "report": "re-render the report from stored results",
+    }
     for name, help_ in helps.items():
         s = sub.add_parser(name, help=help_)
-        s.add_argument("--profile", default=None if name == "report" else "default",
-                       help="default: 'default' (report: every profile, the latest as index.html)")
+        s.add_argument(
+            "--profile",
+            default=None if name == "report" else "default",
+            help="default: 'default' (report: every profile, the latest as index.html)",
+        )
         s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
         s.set_defaults(func=commands[name])
         {"run": _add_run_options, "all": _add_all_options, "report": _add_report_options}[name](s)
@@ -74,46 +83,81 @@ def _add_run_options(s) -> None:
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--no-save", action="store_true")
-    s.add_argument("--max-train", type=documents, metavar="N",
-                   help="train on a stratified slice of N documents")
+    s.add_argument(
+        "--max-train",
+        type=documents,
+        metavar="N",
+        help="train on a stratified slice of N documents",
+    )
 
 
 def _add_all_options(s) -> None:
     s.add_argument("--datasets", nargs="+")
     s.add_argument("--models", nargs="+")
-    s.add_argument("--seeds", nargs="+", type=seed,
-                   help="default: the profile's seeds; when given, the language-modelling task "
-                   "runs them too (else seed 0 only, as `bench lm`)")
+    s.add_argument(
+        "--seeds",
+        nargs="+",
+        type=seed,
+        help="default: the profile's seeds; when given, the language-modelling task "
+        "runs them too (else seed 0 only, as `bench lm`)",
+    )
     s.add_argument("--force", action="store_true", help="redo runs that already have results")
-    s.add_argument("--shard", metavar="K/N",
-                   help="run only every N-th run from the K-th (multi-machine)")
+    s.add_argument(
+        "--shard", metavar="K/N", help="run only every N-th run from the K-th (multi-machine)"
+    )
     s.add_argument("--no-report", action="store_true", help=NO_REPORT_HELP)
-    s.add_argument("--no-lm", action="store_true", help="skip the language-modelling task "
-                   "(it is also skipped when --models or --shard is given)")
+    s.add_argument(
+        "--no-lm",
+        action="store_true",
+        help="skip the language-modelling task "
+        "(it is also skipped when --models or --shard is given)",
+    )
 
 
 def _add_report_options(s) -> None:
-    s.add_argument("--benchmarks", metavar="FILE", help="pytest-benchmark JSON to fold in (kept "
-                   "as RESULTS_DIR/benchmarks.json; that file is picked up by default)")
-    s.add_argument("--markdown", action="store_true", help="print the profile's accuracy and "
-                   "perplexity tables as Markdown (every profile when none is given), each with "
-                   "the number, dates and machines of its runs; no HTML")
+    s.add_argument(
+        "--benchmarks",
+        metavar="FILE",
+        help="pytest-benchmark JSON to fold in (kept "
+        "as RESULTS_DIR/benchmarks.json; that file is picked up by default)",
+    )
+    s.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the profile's accuracy and "
+        "perplexity tables as Markdown (every profile when none is given), each with "
+        "the number, dates and machines of its runs; no HTML",
+    )
 
 
 def _add_lm_command(sub, commands: dict[str, Callable]) -> None:
-    s = sub.add_parser("lm", help="the language-modelling task: perplexity per smoothing, order, "
-                       "neural LM")
+    s = sub.add_parser(
+        "lm", help="the language-modelling task: perplexity per smoothing, order, neural LM"
+    )
     s.add_argument("--datasets", nargs="+")
     s.add_argument("--profile", default="default")
-    s.add_argument("--seeds", nargs="+", type=seed, help="run the task once per seed (default: 0 "
-                   "only, not the profile's seeds; each seed is a run of its own, stored beside "
-                   "the others)")
+    s.add_argument(
+        "--seeds",
+        nargs="+",
+        type=seed,
+        help="run the task once per seed (default: 0 "
+        "only, not the profile's seeds; each seed is a run of its own, stored beside "
+        "the others)",
+    )
     s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
-    s.add_argument("--force", action="store_true", help="redo models that already have results, "
-                   "and train neural LMs anew instead of restoring them")
+    s.add_argument(
+        "--force",
+        action="store_true",
+        help="redo models that already have results, "
+        "and train neural LMs anew instead of restoring them",
+    )
     s.add_argument("--no-neural", action="store_true", help="n-gram models only")
-    s.add_argument("--neural", nargs="+", metavar="NAME", help="only these of the profile's "
-                   "neural LMs (rnn-lm, lstm-lm, gru-lm)")
+    s.add_argument(
+        "--neural",
+        nargs="+",
+        metavar="NAME",
+        help="only these of the profile's neural LMs (rnn-lm, lstm-lm, gru-lm)",
+    )
     s.set_defaults(func=commands["lm"])
 
 
@@ -124,26 +168,32 @@ def _add_text_commands(sub, commands: dict[str, Callable]) -> None:
     s.add_argument("--dataset", required=True)
     s.add_argument("--model", required=True)
     s.add_argument("--input", metavar="FILE", help="one text per line")
-    s.add_argument("--json", action="store_true",
-                   help="one JSON object per line: label, probability")
+    s.add_argument(
+        "--json", action="store_true", help="one JSON object per line: label, probability"
+    )
     s.add_argument("--profile", default="default")
     s.add_argument("--tokenizer", help="only a model trained with this tokenizer")
     s.add_argument("--seed", type=seed, help="only a model trained with this seed")
     s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
     s.set_defaults(func=commands["predict"])
-    s = sub.add_parser("tokenize", help="tokenize a dataset (cached) and report docs/s and "
-                       "tokens/doc")
+    s = sub.add_parser(
+        "tokenize", help="tokenize a dataset (cached) and report docs/s and tokens/doc"
+    )
     s.add_argument("--dataset", required=True)
     s.add_argument("--tokenizer", required=True)
-    s.add_argument("--limit", type=int, metavar="N",
-                   help="only the first N documents (train, then test)")
-    s.add_argument("--workers", type=int, metavar="K",
-                   help="processes (default: 2+ for slow analyzers)")
-    s.add_argument("--option", action="append", metavar="KEY=VALUE",
-                   help="tokenizer option, e.g. pos=true")
+    s.add_argument(
+        "--limit", type=int, metavar="N", help="only the first N documents (train, then test)"
+    )
+    s.add_argument(
+        "--workers", type=int, metavar="K", help="processes (default: 2+ for slow analyzers)"
+    )
+    s.add_argument(
+        "--option", action="append", metavar="KEY=VALUE", help="tokenizer option, e.g. pos=true"
+    )
     s.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
-    s.add_argument("--json", action="store_true",
-                   help="one JSON object: docs_per_s, tokens_per_doc, ...")
+    s.add_argument(
+        "--json", action="store_true", help="one JSON object: docs_per_s, tokens_per_doc, ..."
+    )
     s.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     s.set_defaults(func=commands["tokenize"])
 
@@ -152,10 +202,14 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
     """``sweep`` (accuracy vs training size) and ``scale`` (fit time and memory vs data size)."""
     s = sub.add_parser("sweep", help="data-efficiency sweep: accuracy against training-set size")
     s.add_argument("--datasets", "--dataset", nargs="+", help="default: imdb")
-    s.add_argument("--models", nargs="+",
-                   help="default: nb, the linear models and the main neural ones")
-    s.add_argument("--sizes", nargs="+",
-                   help="training documents per point, or 'full' (default 1000 5000 25000 full)")
+    s.add_argument(
+        "--models", nargs="+", help="default: nb, the linear models and the main neural ones"
+    )
+    s.add_argument(
+        "--sizes",
+        nargs="+",
+        help="training documents per point, or 'full' (default 1000 5000 25000 full)",
+    )
     s.add_argument("--seeds", nargs="+", type=seed)
     s.set_defaults(func=commands["sweep"])
     t = sub.add_parser("scale", help="fit time and peak memory against data size (raw NSMC crawl)")
@@ -164,9 +218,13 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
     t.add_argument("--sizes", nargs="+", help="their sizes (default 10k 30k 100k 300k full)")
     t.add_argument("--neural-models", nargs="*", help="default: lstm; give none to skip")
     t.add_argument("--neural-sizes", nargs="+", help="their sizes (default 2k 5k 10k 20k)")
-    t.add_argument("--lm-sizes", nargs="*", help="reviews for the order-3 Kneser-Ney LM (default "
-                   "10k 30k 100k 300k full: ~650k, every review outside the test set); give none "
-                   "to skip")
+    t.add_argument(
+        "--lm-sizes",
+        nargs="*",
+        help="reviews for the order-3 Kneser-Ney LM (default "
+        "10k 30k 100k 300k full: ~650k, every review outside the test set); give none "
+        "to skip",
+    )
     t.add_argument("--seed", type=seed, default=0)
     t.set_defaults(func=commands["scale"])
     for s in (s, t):
@@ -177,20 +235,37 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
 
 
 def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
-    s = sub.add_parser("ngram", help="an n-gram language model of your own text: perplexity, "
-                       "ARPA export")
-    s.add_argument("--train", required=True, metavar="FILE",
-                   help="one whitespace-tokenized sentence per line")
-    s.add_argument("--test", required=True, metavar="FILE",
-                   help="scored the way KenLM's query scores it")
+    s = sub.add_parser(
+        "ngram", help="an n-gram language model of your own text: perplexity, ARPA export"
+    )
+    s.add_argument(
+        "--train", required=True, metavar="FILE", help="one whitespace-tokenized sentence per line"
+    )
+    s.add_argument(
+        "--test", required=True, metavar="FILE", help="scored the way KenLM's query scores it"
+    )
     s.add_argument("--order", type=int, required=True, metavar="N", help="e.g. 3")
-    s.add_argument("--smoothing", required=True, metavar="NAME", help="mle, add-k, witten-bell, "
-                   "absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff")
-    s.add_argument("--arpa", metavar="OUT",
-                   help="also write the model as an ARPA file (interpolated methods)")
-    s.add_argument("--sample", type=sentences, default=0, metavar="N", help="also print N "
-                   "sentences drawn from the model (up to 100 words each)")
+    s.add_argument(
+        "--smoothing",
+        required=True,
+        metavar="NAME",
+        help="mle, add-k, witten-bell, absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff",
+    )
+    s.add_argument(
+        "--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)"
+    )
+    s.add_argument(
+        "--sample",
+        type=sentences,
+        default=0,
+        metavar="N",
+        help="also print N sentences drawn from the model (up to 100 words each)",
+    )
     s.add_argument("--seed", type=seed, default=0, help="the seed of --sample (default 0)")
-    s.add_argument("--json", action="store_true", help="one JSON object: perplexity, "
-                   "perplexity_excl_oov, oov, tokens, fit_seconds, score_seconds, samples, ...")
+    s.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object: perplexity, "
+        "perplexity_excl_oov, oov, tokens, fit_seconds, score_seconds, samples, ...",
+    )
     s.set_defaults(func=commands["ngram"])

@@ -56,16 +56,21 @@ def cmd_list(args) -> int:
         return 0
     print("datasets:")
     for d in doc["datasets"]:
-        sizes = (f"{d['train_size']:,} / {d['test_size']:,}" if "train_size" in d
-                 else "files missing")
-        print(f"  {d['name']:<18} {d['language']}  {d['task']:<28} {d['n_classes']:>2} classes  "
-              f"{sizes}")
+        sizes = (
+            f"{d['train_size']:,} / {d['test_size']:,}" if "train_size" in d else "files missing"
+        )
+        print(
+            f"  {d['name']:<18} {d['language']}  {d['task']:<28} {d['n_classes']:>2} classes  "
+            f"{sizes}"
+        )
     print("models:")
     for m in doc["models"]:
         print(f"  {m['name']:<18} {m['family']:<8} {m['description']}")
     print("tokenizers:", ", ".join(t["name"] for t in doc["tokenizers"]))
-    print("n-gram smoothings (bench lm, bench ngram):",
-          ", ".join(s["name"] for s in doc["smoothings"]))
+    print(
+        "n-gram smoothings (bench lm, bench ngram):",
+        ", ".join(s["name"] for s in doc["smoothings"]),
+    )
     print("neural language models (bench lm):")
     for m in doc["language_models"]:
         print(f"  {m['name']:<18} {m['description']}")
@@ -100,14 +105,23 @@ def cmd_run(args) -> int:
     """One fit and evaluation; ``--json`` prints the run's result on stdout."""
     from bench.runner import make_config, run
 
-    config = make_config(args.dataset, args.model, tokenizer=args.tokenizer, profile=args.profile,
-                         seed=args.seed, params=_parse_params(args.param), max_train=args.max_train)
+    config = make_config(
+        args.dataset,
+        args.model,
+        tokenizer=args.tokenizer,
+        profile=args.profile,
+        seed=args.seed,
+        params=_parse_params(args.param),
+        max_train=args.max_train,
+    )
     result = run(config, results_dir=None if args.no_save else _results_dir(args), quiet=args.quiet)
     if args.json:
         print(json.dumps(result.to_dict(with_predictions=False), ensure_ascii=False, indent=1))
     else:
-        print(f"{config.label()}: accuracy {result.accuracy:.4f}, macro-F1 {result.macro_f1:.4f}, "
-              f"fit {result.fit_seconds:.1f}s, predict {result.predict_docs_per_s:,.0f} docs/s")
+        print(
+            f"{config.label()}: accuracy {result.accuracy:.4f}, macro-F1 {result.macro_f1:.4f}, "
+            f"fit {result.fit_seconds:.1f}s, predict {result.predict_docs_per_s:,.0f} docs/s"
+        )
     return 0
 
 
@@ -115,18 +129,33 @@ def cmd_all(args) -> int:
     """The grid of datasets x models x seeds, the language-modelling task, then the HTML report."""
     from bench.orchestrate import run_all
 
-    return _finish(run_all(
-        results_dir=_results_dir(args), profile=args.profile, datasets=args.datasets,
-        models=args.models, seeds=args.seeds, shard_spec=args.shard, lm=not args.no_lm,
-        force=args.force, report=not args.no_report))
+    return _finish(
+        run_all(
+            results_dir=_results_dir(args),
+            profile=args.profile,
+            datasets=args.datasets,
+            models=args.models,
+            seeds=args.seeds,
+            shard_spec=args.shard,
+            lm=not args.no_lm,
+            force=args.force,
+            report=not args.no_report,
+        )
+    )
 
 
 def cmd_lm(args) -> int:
     """The language-modelling task on each dataset: every n-gram smoothing and order, neural LMs."""
     from bench.orchestrate import run_lm
 
-    run_lm(args.datasets, results_dir=_results_dir(args), profile=args.profile, seeds=args.seeds,
-           force=args.force, neural=() if args.no_neural else args.neural)
+    run_lm(
+        args.datasets,
+        results_dir=_results_dir(args),
+        profile=args.profile,
+        seeds=args.seeds,
+        force=args.force,
+        neural=() if args.no_neural else args.neural,
+    )
     return 0
 
 
@@ -134,21 +163,39 @@ def cmd_sweep(args) -> int:
     """Accuracy against training-set size: each (dataset, size, model, seed) an ordinary run."""
     from bench.orchestrate import run_sweep
 
-    return _finish(run_sweep(
-        results_dir=_results_dir(args), profile=args.profile, datasets=args.datasets,
-        models=args.models, sizes=args.sizes, seeds=args.seeds, force=args.force,
-        report=not args.no_report))
+    return _finish(
+        run_sweep(
+            results_dir=_results_dir(args),
+            profile=args.profile,
+            datasets=args.datasets,
+            models=args.models,
+            sizes=args.sizes,
+            seeds=args.seeds,
+            force=args.force,
+            report=not args.no_report,
+        )
+    )
 
 
 def cmd_scale(args) -> int:
     """Fit time and peak memory against data size, on the raw NSMC crawl by default."""
     from bench.orchestrate import run_scale
 
-    return _finish(run_scale(
-        results_dir=_results_dir(args), profile=args.profile, dataset=args.dataset,
-        models=args.models, sizes=args.sizes, neural_models=args.neural_models,
-        neural_sizes=args.neural_sizes, lm_sizes=args.lm_sizes, seed=args.seed, force=args.force,
-        report=not args.no_report))
+    return _finish(
+        run_scale(
+            results_dir=_results_dir(args),
+            profile=args.profile,
+            dataset=args.dataset,
+            models=args.models,
+            sizes=args.sizes,
+            neural_models=args.neural_models,
+            neural_sizes=args.neural_sizes,
+            lm_sizes=args.lm_sizes,
+            seed=args.seed,
+            force=args.force,
+            report=not args.no_report,
+        )
+    )
 
 
 def _finish(outcome) -> int:
@@ -186,17 +233,31 @@ def cmd_predict(args) -> int:
         try:
             lines = Path(args.input).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise BenchError(f"cannot read --input {args.input}: {exc.strerror or exc}; give a "
-                             "UTF-8 text file with one text per line") from None
+            raise BenchError(
+                f"cannot read --input {args.input}: {exc.strerror or exc}; give a "
+                "UTF-8 text file with one text per line"
+            ) from None
         texts += [line for line in lines if line.strip()]
     if not texts:
-        raise BenchError("nothing to predict: give one or more TEXT arguments or --input FILE "
-                         "(one text per line)")
-    preds = predict(args.dataset, args.model, texts, results_dir=_results_dir(args),
-                    profile=args.profile, tokenizer=args.tokenizer, seed=args.seed)
+        raise BenchError(
+            "nothing to predict: give one or more TEXT arguments or --input FILE "
+            "(one text per line)"
+        )
+    preds = predict(
+        args.dataset,
+        args.model,
+        texts,
+        results_dir=_results_dir(args),
+        profile=args.profile,
+        tokenizer=args.tokenizer,
+        seed=args.seed,
+    )
     for label, prob in preds:
-        print(json.dumps({"label": label, "probability": prob}, ensure_ascii=False) if args.json
-              else f"{label} {prob:.2%}")
+        print(
+            json.dumps({"label": label, "probability": prob}, ensure_ascii=False)
+            if args.json
+            else f"{label} {prob:.2%}"
+        )
     return 0
 
 
@@ -204,9 +265,15 @@ def cmd_tokenize(args) -> int:
     """Tokenize a dataset (through the token cache); report docs/s and tokens/doc."""
     from bench.tokenizers.measure import summary_line, tokenize_dataset
 
-    report = tokenize_dataset(args.dataset, args.tokenizer, options=_parse_params(args.option),
-                              limit=args.limit, workers=args.workers,
-                              use_cache=False if args.no_cache else None, quiet=args.quiet)
+    report = tokenize_dataset(
+        args.dataset,
+        args.tokenizer,
+        options=_parse_params(args.option),
+        limit=args.limit,
+        workers=args.workers,
+        use_cache=False if args.no_cache else None,
+        quiet=args.quiet,
+    )
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else summary_line(report))
     return 0
 
@@ -215,24 +282,36 @@ def cmd_ngram(args) -> int:
     """Fit an n-gram language model on a text file and report its perplexity on another."""
     from baselines.ngram.textfiles import evaluate_files
 
-    doc = evaluate_files(args.train, args.test, order=args.order, smoothing=args.smoothing,
-                         arpa=args.arpa, sample=args.sample, seed=args.seed)
+    doc = evaluate_files(
+        args.train,
+        args.test,
+        order=args.order,
+        smoothing=args.smoothing,
+        arpa=args.arpa,
+        sample=args.sample,
+        seed=args.seed,
+    )
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 0
     ppl = lambda x: "infinite" if x is None else f"{x:.2f}"  # noqa: E731
     ngrams = ", ".join(f"{n:,}" for n in doc["ngrams"])
-    print(f"order {doc['order']} {doc['smoothing']} on {doc['train']}: "
-          f"{doc['vocabulary_size']:,} words, n-grams {ngrams}, fit {doc['fit_seconds']:.2f}s")
-    print(f"{doc['test']}: perplexity {ppl(doc['perplexity'])} "
-          f"(excluding OOVs {ppl(doc['perplexity_excl_oov'])}), {doc['oov']:,} OOVs, "
-          f"{doc['tokens']:,} tokens, scored in {doc['score_seconds']:.2f}s")
+    print(
+        f"order {doc['order']} {doc['smoothing']} on {doc['train']}: "
+        f"{doc['vocabulary_size']:,} words, n-grams {ngrams}, fit {doc['fit_seconds']:.2f}s"
+    )
+    print(
+        f"{doc['test']}: perplexity {ppl(doc['perplexity'])} "
+        f"(excluding OOVs {ppl(doc['perplexity_excl_oov'])}), {doc['oov']:,} OOVs, "
+        f"{doc['tokens']:,} tokens, scored in {doc['score_seconds']:.2f}s"
+    )
     if doc["arpa"]:
         print(f"ARPA model: {doc['arpa']}")
     if doc["samples"]:
         print(f"sampled from <s> (seed {doc['seed']}):")
-        print("\n".join(f"  {sentence or '(empty: </s> came first)'}"
-                        for sentence in doc["samples"]))
+        print(
+            "\n".join(f"  {sentence or '(empty: </s> came first)'}" for sentence in doc["samples"])
+        )
     return 0
 
 
@@ -271,7 +350,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
-        print("interrupted; completed runs are saved, run the same command again to resume",
-              file=sys.stderr)
+        print(
+            "interrupted; completed runs are saved, run the same command again to resume",
+            file=sys.stderr,
+        )
         code = 130
     sys.exit(code)

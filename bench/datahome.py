@@ -141,7 +141,10 @@ def fetch(df: DataFile) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
         raw = Path(tmp) / "download"
         print(f"downloading {df.url} ...", file=sys.stderr, flush=True)
-        with urllib.request.urlopen(df.url, timeout=DOWNLOAD_TIMEOUT_S) as resp, open(raw, "wb") as out:
+        with (
+            urllib.request.urlopen(df.url, timeout=DOWNLOAD_TIMEOUT_S) as resp,
+            open(raw, "wb") as out,
+        ):
             shutil.copyfileobj(resp, out, length=1 << 20)
         got = raw
         if df.member:
@@ -153,10 +156,14 @@ def fetch(df: DataFile) -> Path:
         expected = df.download_sha256()
         digest = sha256_of(got)
         if expected and digest != expected:
-            raise DataFormatError(f"checksum mismatch for {df.url}: got {digest}, expected {expected}")
+            raise DataFormatError(
+                f"checksum mismatch for {df.url}: got {digest}, expected {expected}"
+            )
         if not expected:
-            print(f"{df.relpath}: no published checksum; downloaded copy has sha256 {digest}",
-                  file=sys.stderr)
+            print(
+                f"{df.relpath}: no published checksum; downloaded copy has sha256 {digest}",
+                file=sys.stderr,
+            )
         os.replace(got, target)
     return target
 
@@ -177,7 +184,9 @@ def safe_extract(archive: Path, dest: Path) -> None:
                 out = _check_member_path(dest, info.filename)
                 mode = (info.external_attr >> 16) & 0o170000
                 if mode == 0o120000:
-                    raise DataFormatError(f"archive member {info.filename!r} is a symbolic link; refusing")
+                    raise DataFormatError(
+                        f"archive member {info.filename!r} is a symbolic link; refusing"
+                    )
                 if info.is_dir():
                     out.mkdir(parents=True, exist_ok=True)
                     continue
@@ -190,7 +199,9 @@ def safe_extract(archive: Path, dest: Path) -> None:
             for member in tf:
                 _check_member_path(dest, member.name)
                 if not (member.isfile() or member.isdir()):
-                    raise DataFormatError(f"archive member {member.name!r} is a link or device; refusing")
+                    raise DataFormatError(
+                        f"archive member {member.name!r} is a link or device; refusing"
+                    )
                 tf.extract(member, dest, filter="data")
     except (tarfile.TarError, EOFError) as exc:
         raise DataFormatError(f"{archive} is not a readable archive ({_short(exc)})") from None

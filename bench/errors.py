@@ -16,4 +16,11 @@ class DataFormatError(BenchError):
     """A dataset file exists but is not in the publisher's format (truncated, wrong columns...)."""
 
 
-__all__ = ["BenchError", "DataFormatError", "MissingDataError", "UnknownNameError", "UserError", "unknown_name"]
+__all__ = [
+    "BenchError",
+    "DataFormatError",
+    "MissingDataError",
+    "UnknownNameError",
+    "UserError",
+    "unknown_name",
+]

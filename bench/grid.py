@@ -33,8 +33,10 @@ class GridOutcome:
     failed: list[tuple[RunConfig, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"grid: {len(self.done)} run, {len(self.skipped)} already had results, "
-                f"{len(self.busy)} running in another process, {len(self.failed)} failed")
+        return (
+            f"grid: {len(self.done)} run, {len(self.skipped)} already had results, "
+            f"{len(self.busy)} running in another process, {len(self.failed)} failed"
+        )
 
 
 #: (dataset, model) pairs the grid runs once per tokenizer (the profile's Korean analyzers); every
@@ -43,16 +45,24 @@ class GridOutcome:
 PER_ANALYZER = {("nsmc", "nb")}
 
 
-def plan(datasets: list[str], models: list[str], seeds: list[int], profile: str, *,
-         max_train: int | None = None) -> list[RunConfig]:
+def plan(
+    datasets: list[str],
+    models: list[str],
+    seeds: list[int],
+    profile: str,
+    *,
+    max_train: int | None = None,
+) -> list[RunConfig]:
     """Every (dataset, model, tokenizer, seed) configuration, validated before anything runs.
 
     Size-capped plans (``max_train``: sweeps, scaling) keep one tokenizer per dataset.
     """
     analyzers = get_profile(profile).korean_analyzers
-    return [make_config(d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train)
-            for d, m, s in itertools.product(datasets, models, seeds)
-            for t in (analyzers if (d, m) in PER_ANALYZER and max_train is None else (None,))]
+    return [
+        make_config(d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train)
+        for d, m, s in itertools.product(datasets, models, seeds)
+        for t in (analyzers if (d, m) in PER_ANALYZER and max_train is None else (None,))
+    ]
 
 
 def shard(configs: list[RunConfig], spec: str | None) -> list[RunConfig]:
@@ -65,7 +75,7 @@ def shard(configs: list[RunConfig], spec: str | None) -> list[RunConfig]:
         from bench.errors import BenchError
 
         raise BenchError(f"--shard expects K/N with 1 <= K <= N (for example 2/3), got {spec!r}")
-    return configs[int(k) - 1::int(n)]
+    return configs[int(k) - 1 :: int(n)]
 
 
 def _fmt(seconds: float) -> str:
@@ -97,14 +107,31 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
     if not untimed:
         return f", about {_fmt(known)} left"
     runs = "run" if untimed == 1 else "runs"
-    return (f", about {_fmt(known)} left for the models timed so far + {untimed} {runs} of models "
-            "not yet timed")
+    return (
+        f", about {_fmt(known)} left for the models timed so far + {untimed} {runs} of models "
+        "not yet timed"
+    )
 
 
 def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
-    cmd = [sys.executable, "-m", "bench", "run", "--dataset", config.dataset,
-           "--model", config.model, "--tokenizer", config.tokenizer, "--profile", config.profile,
-           "--seed", str(config.seed), "--results-dir", str(results_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench",
+        "run",
+        "--dataset",
+        config.dataset,
+        "--model",
+        config.model,
+        "--tokenizer",
+        config.tokenizer,
+        "--profile",
+        config.profile,
+        "--seed",
+        str(config.seed),
+        "--results-dir",
+        str(results_dir),
+    ]
     if config.max_train is not None:
         cmd += ["--max-train", str(config.max_train)]
     for key, value in config.params:
@@ -123,15 +150,21 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
         else:
             todo.append((config, path))
     if outcome.skipped:
-        print(f"{len(outcome.skipped)} of {len(configs)} runs already have results "
-              "(use --force to redo)", file=sys.stderr)
+        print(
+            f"{len(outcome.skipped)} of {len(configs)} runs already have results "
+            "(use --force to redo)",
+            file=sys.stderr,
+        )
     start = time.perf_counter()
     timed: dict[tuple[str, str], list[float]] = {}  # runs made here, not those skipped on the way
     for i, (config, path) in enumerate(todo, start=1):
         elapsed = time.perf_counter() - start
-        eta = time_left([c for c, _ in todo[i - 1:]], timed)
-        print(f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})",
-              file=sys.stderr, flush=True)
+        eta = time_left([c for c, _ in todo[i - 1 :]], timed)
+        print(
+            f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})",
+            file=sys.stderr,
+            flush=True,
+        )
         seconds = _run_locked(config, path, results_dir, force, outcome)
         if seconds is not None:
             timed.setdefault((config.dataset, config.model), []).append(seconds)
@@ -139,8 +172,9 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
     return outcome
 
 
-def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool,
-                outcome: GridOutcome) -> float | None:
+def _run_locked(
+    config: RunConfig, path: Path, results_dir: Path, force: bool, outcome: GridOutcome
+) -> float | None:
     """Run one configuration under its lock, recording the outcome; the seconds it took, or
     ``None`` if another process has it. Raises KeyboardInterrupt if the user stopped the child."""
     lock = try_lock(path)
@@ -170,8 +204,9 @@ def _run_locked(config: RunConfig, path: Path, results_dir: Path, force: bool,
 #: How a child the user stopped exits: killed by SIGINT (Ctrl-C reaches the whole process group)
 #: or SIGTERM, or exiting as ``bench`` does when either reaches it (130; 143 is the shells' code
 #: for a SIGTERM). The grid and the LM task stop on these instead of going on to the next child.
-USER_STOP_CODES = frozenset({-signal.SIGINT, -signal.SIGTERM,
-                             128 + signal.SIGINT, 128 + signal.SIGTERM})
+USER_STOP_CODES = frozenset(
+    {-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM}
+)
 
 
 def stopped_by_user(returncode: int) -> bool:
@@ -186,8 +221,14 @@ def run_child(cmd: list[str], lock_fd: int | None = None) -> tuple[int, str]:
     this process dies. If this process is interrupted, the child is stopped before we go on.
     """
     last = ""
-    with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          bufsize=1, pass_fds=() if lock_fd is None else (lock_fd,)) as proc:
+    with subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+        pass_fds=() if lock_fd is None else (lock_fd,),
+    ) as proc:
         assert proc.stderr is not None
         try:
             for line in proc.stderr:

@@ -36,19 +36,40 @@ class LMJob:
         return run_id(self.identity)
 
 
-def lm_jobs(dataset: str, plan: LMPlan, *, profile: str, tokenizer: dict, data_sha256: str,
-            seed: int, out_dir: Path, neural=None) -> list[LMJob]:
+def lm_jobs(
+    dataset: str,
+    plan: LMPlan,
+    *,
+    profile: str,
+    tokenizer: dict,
+    data_sha256: str,
+    seed: int,
+    out_dir: Path,
+    neural=None,
+) -> list[LMJob]:
     """The jobs of ``plan`` on ``dataset``, in the order they run: n-gram models, the neural LMs,
     then the kNN memory after its base LM. ``neural``: which neural LMs to plan (None: all;
     an unknown name raises, suggesting the close ones)."""
     for name in neural or ():
         LANGUAGE_MODELS.get(name)
-    common = {"dataset": dataset, "tokenizer": tokenizer, "profile": profile,
-              "data_sha256": data_sha256, "min_count": plan.min_count, "seed": seed,
-              "max_train_docs": plan.max_train_docs, "max_test_docs": plan.max_test_docs}
+    common = {
+        "dataset": dataset,
+        "tokenizer": tokenizer,
+        "profile": profile,
+        "data_sha256": data_sha256,
+        "min_count": plan.min_count,
+        "seed": seed,
+        "max_train_docs": plan.max_train_docs,
+        "max_test_docs": plan.max_test_docs,
+    }
 
-    def job(model: str, smoothing: str | None = None, order: int | None = None,
-            base: LMJob | None = None, **settings) -> LMJob:
+    def job(
+        model: str,
+        smoothing: str | None = None,
+        order: int | None = None,
+        base: LMJob | None = None,
+        **settings,
+    ) -> LMJob:
         identity = {**common, "model": model, **({"order": order} if order else {}), **settings}
         name = f"{dataset}__{model}__o{order or 0}__{profile}__{run_id(identity)}.json"
         return LMJob(model, identity, out_dir / name, smoothing, order, base)

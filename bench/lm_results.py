@@ -72,14 +72,17 @@ class _Validated:
         if self.task != self.TASK:
             raise InvalidResultError(f"task must be {self.TASK!r}, got {self.task!r}")
         if self.schema_version != LM_SCHEMA_VERSION:
-            raise InvalidResultError(f"schema version {self.schema_version} is not the one this "
-                                     f"code reads ({LM_SCHEMA_VERSION}); re-run it or update the "
-                                     "code")
+            raise InvalidResultError(
+                f"schema version {self.schema_version} is not the one this "
+                f"code reads ({LM_SCHEMA_VERSION}); re-run it or update the "
+                "code"
+            )
         if (self.identity is None) != (self.run_id is None):
             raise InvalidResultError("run_id and identity come together: one of them is missing")
         if self.identity is not None and run_id(self.identity) != self.run_id:
-            raise InvalidResultError(f"run_id {self.run_id} is not the hash of its identity "
-                                     f"({run_id(self.identity)})")
+            raise InvalidResultError(
+                f"run_id {self.run_id} is not the hash of its identity ({run_id(self.identity)})"
+            )
 
     def to_dict(self) -> dict:
         """Every field, as the JSON file holds it."""
@@ -153,9 +156,18 @@ class LMScaleResult(_Validated):
     on the first ``train_size`` documents of a fixed shuffle of the corpus."""
 
     TASK: ClassVar[str] = "lm-scale"
-    REQUIRED: ClassVar[tuple[str, ...]] = ("task", "run_id", "identity", "dataset", "profile",
-                                           "model", "train_size", "train_tokens", "fit_seconds",
-                                           "perplexity")
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "task",
+        "run_id",
+        "identity",
+        "dataset",
+        "profile",
+        "model",
+        "train_size",
+        "train_tokens",
+        "fit_seconds",
+        "perplexity",
+    )
 
     task: str
     run_id: str

@@ -42,26 +42,44 @@ def _corpus(spec, tokenizer):
         pool, test = nsmc_raw.lm_texts(spec)
     order = np.random.default_rng(SHUFFLE_SEED).permutation(len(pool))
     pool = [pool[i] for i in order]
-    tr = tokenize_corpus(spec, "lm-pool", pool, tokenizer, progress=f"{dataset} LM corpus",
-                         keep_workers=True)
+    tr = tokenize_corpus(
+        spec, "lm-pool", pool, tokenizer, progress=f"{dataset} LM corpus", keep_workers=True
+    )
     te = tokenize_corpus(spec, "lm-test", test, tokenizer, progress=f"{dataset} LM test")
     return tr.docs, [d for d in te.docs if d]
 
 
-def run_lm_scale(dataset: str = "nsmc-raw", sizes: list[int | None] = LM_SCALE_SIZES, *,
-                 profile: str = "default", results_dir: Path, force: bool = False) -> list[Path]:
+def run_lm_scale(
+    dataset: str = "nsmc-raw",
+    sizes: list[int | None] = LM_SCALE_SIZES,
+    *,
+    profile: str = "default",
+    results_dir: Path,
+    force: bool = False,
+) -> list[Path]:
     """Fit an order-3 modified Kneser-Ney model on growing prefixes of the corpus; files written."""
     spec = get_dataset(dataset)
     language = spec.language
     tok_name = get_profile(profile).tokenizers.get(language) or DEFAULT_FOR_LANGUAGE[language]
     tokenizer = make_tokenizer(tok_name)
-    base = {"task": "lm-scale", "dataset": dataset, "tokenizer": tokenizer.config(),
-            "profile": profile, "data_sha256": spec.checksum(), "order": ORDER,
-            "smoothing": SMOOTHING, "min_count": MIN_COUNT, "shuffle_seed": SHUFFLE_SEED}
+    base = {
+        "task": "lm-scale",
+        "dataset": dataset,
+        "tokenizer": tokenizer.config(),
+        "profile": profile,
+        "data_sha256": spec.checksum(),
+        "order": ORDER,
+        "smoothing": SMOOTHING,
+        "min_count": MIN_COUNT,
+        "shuffle_seed": SHUFFLE_SEED,
+    }
     out_dir = results_dir / "lm_scale"
     identities = {size: {**base, "max_train_docs": size} for size in sizes}
-    paths = {size: out_dir / f"{dataset}__ngram-{SMOOTHING}__o{ORDER}__{size or 'full'}__"
-             f"{profile}__{run_id(identities[size])}.json" for size in sizes}
+    paths = {
+        size: out_dir / f"{dataset}__ngram-{SMOOTHING}__o{ORDER}__{size or 'full'}__"
+        f"{profile}__{run_id(identities[size])}.json"
+        for size in sizes
+    }
     todo = [s for s in sizes if force or not paths[s].exists()]
     if not todo:
         print(f"{dataset}: every n-gram scaling point already has a result", file=sys.stderr)
@@ -71,15 +89,26 @@ def run_lm_scale(dataset: str = "nsmc-raw", sizes: list[int | None] = LM_SCALE_S
     for size in todo:
         point = _fit_point(pool[:size] if size else pool, test)
         result = LMScaleResult(
-            **base, **point, identity=identities[size], max_train_docs=size,
-            run_id=run_id(identities[size]), model=f"ngram-{SMOOTHING}-{ORDER}", family="classic",
-            versions=sysinfo.library_versions(), machine=sysinfo.machine(),
-            finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+            **base,
+            **point,
+            identity=identities[size],
+            max_train_docs=size,
+            run_id=run_id(identities[size]),
+            model=f"ngram-{SMOOTHING}-{ORDER}",
+            family="classic",
+            versions=sysinfo.library_versions(),
+            machine=sysinfo.machine(),
+            finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        )
         write_json_atomic(paths[size], result.to_dict())
         written.append(paths[size])
-        print(f"  {dataset} n-gram LM on {result.train_size:,} reviews ({result.train_tokens:,} "
-              f"tokens): fit {result.fit_seconds:.1f}s, {result.fit_memory_mb or 0:.0f} MiB, "
-              f"perplexity {result.perplexity:,.1f}", file=sys.stderr, flush=True)
+        print(
+            f"  {dataset} n-gram LM on {result.train_size:,} reviews ({result.train_tokens:,} "
+            f"tokens): fit {result.fit_seconds:.1f}s, {result.fit_memory_mb or 0:.0f} MiB, "
+            f"perplexity {result.perplexity:,.1f}",
+            file=sys.stderr,
+            flush=True,
+        )
     return written
 
 
@@ -98,8 +127,15 @@ def _fit_point(docs: list[list[str]], test: list[list[str]]) -> dict:
     fit_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     ppl = perplexity(lm, test)
-    return {"train_size": len(docs), "train_tokens": int(sum(map(len, sentences))),
-            "vocabulary": len(vocab), "fit_seconds": fit_s, "fit_memory_mb": memory.extra_mb,
-            "peak_rss_mb": sysinfo.peak_rss_mb(), "perplexity": ppl.perplexity, "oov": ppl.oov,
-            "tokens": ppl.tokens,
-            "score_seconds": time.perf_counter() - t1}
+    return {
+        "train_size": len(docs),
+        "train_tokens": int(sum(map(len, sentences))),
+        "vocabulary": len(vocab),
+        "fit_seconds": fit_s,
+        "fit_memory_mb": memory.extra_mb,
+        "peak_rss_mb": sysinfo.peak_rss_mb(),
+        "perplexity": ppl.perplexity,
+        "oov": ppl.oov,
+        "tokens": ppl.tokens,
+        "score_seconds": time.perf_counter() - t1,
+    }

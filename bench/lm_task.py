@@ -85,24 +85,46 @@ class _Run:
     base_scores: dict = field(default_factory=dict)  # a kNN base's run id -> (log probs, seconds)
 
 
-def run_lm_dataset(dataset: str, *, profile: str = "default", results_dir: Path,
-                   tokenizer: str | None = None, seed: int = 0, force: bool = False,
-                   neural=None) -> list[Path]:
+def run_lm_dataset(
+    dataset: str,
+    *,
+    profile: str = "default",
+    results_dir: Path,
+    tokenizer: str | None = None,
+    seed: int = 0,
+    force: bool = False,
+    neural=None,
+) -> list[Path]:
     """Fit and score every planned language model on ``dataset``; return the files written.
     ``neural``: which of the plan's neural LMs to fit (None: all of them; empty: none)."""
     prof = get_profile(profile)  # an unknown profile: the one-line error naming the known ones
     spec = get_dataset(dataset)
     language = spec.language
     tok_name = tokenizer or prof.tokenizers.get(language) or DEFAULT_FOR_LANGUAGE[language]
-    jobs = lm_jobs(dataset, prof.lm, profile=profile, tokenizer=make_tokenizer(tok_name).config(),
-                   data_sha256=spec.checksum(), seed=seed, out_dir=results_dir / "lm",
-                   neural=neural)
+    jobs = lm_jobs(
+        dataset,
+        prof.lm,
+        profile=profile,
+        tokenizer=make_tokenizer(tok_name).config(),
+        data_sha256=spec.checksum(),
+        seed=seed,
+        out_dir=results_dir / "lm",
+        neural=neural,
+    )
     todo = [j for j in jobs if force or not j.path.exists()]
     if not todo:
         print(f"{dataset}: all {len(jobs)} language models already have results", file=sys.stderr)
         return []
-    run = _prepare(dataset, tok_name, prof.lm, todo, profile=profile, seed=seed,
-                   models_dir=results_dir / "lm" / "models", force=force)
+    run = _prepare(
+        dataset,
+        tok_name,
+        prof.lm,
+        todo,
+        profile=profile,
+        seed=seed,
+        models_dir=results_dir / "lm" / "models",
+        force=force,
+    )
     bases = {j.base.run_id for j in todo if j.base is not None}
     written = []
     for job in todo:
@@ -132,8 +154,12 @@ def _prepare(dataset: str, tok_name: str, plan: LMPlan, todo: list[LMJob], **set
     max_order = max((j.order for j in todo if j.smoothing), default=1)
     counts = NgramCounts(stream, max_order, len(vocab))
     count_s = time.perf_counter() - t0
-    print(f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
-          f"counted to order {max_order} in {count_s:.1f}s", file=sys.stderr, flush=True)
+    print(
+        f"{dataset}: {stream.n_sentences:,} train sentences, vocabulary {len(vocab):,}, "
+        f"counted to order {max_order} in {count_s:.1f}s",
+        file=sys.stderr,
+        flush=True,
+    )
     return _Run(spec, tok, train, test, vocab, counts, count_s, plan=plan, **settings)
 
 
@@ -154,8 +180,11 @@ def _ngram_result(job: LMJob, run: _Run):
         lengths = lm.match_lengths(run.test)
         shares = np.bincount(lengths, minlength=job.order + 1)[1:] / len(lengths)
         run.matches[job.order] = shares.tolist()
-    extra = {"count_seconds": run.count_seconds, "model_params": lm.params(),
-             "match_length_shares": run.matches[job.order]}
+    extra = {
+        "count_seconds": run.count_seconds,
+        "model_params": lm.params(),
+        "match_length_shares": run.matches[job.order],
+    }
     extra.update(n_parameters=lm.n_parameters(), model_bytes=lm.model_bytes())
     top = max(n for m, n in run.plan.ngram if m == job.smoothing)
     if job.order == top:
@@ -167,10 +196,13 @@ def _ngram_result(job: LMJob, run: _Run):
 
 def _neural_extra(fitted: Fitted) -> dict:
     lm = fitted.lm
-    return {"history": getattr(lm, "history_", []), "model_params": lm.params(),
-            "seconds_per_epoch": getattr(lm, "seconds_per_epoch_", None),
-            "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None),
-            "restored_model": fitted.restored}
+    return {
+        "history": getattr(lm, "history_", []),
+        "model_params": lm.params(),
+        "seconds_per_epoch": getattr(lm, "seconds_per_epoch_", None),
+        "train_tokens_per_s": getattr(lm, "train_tokens_per_s_", None),
+        "restored_model": fitted.restored,
+    }
 
 
 def _neural_result(job: LMJob, run: _Run, *, keep_scores: bool):
@@ -181,8 +213,11 @@ def _neural_result(job: LMJob, run: _Run, *, keep_scores: bool):
     fitted = _fitted(job, run)
     lm = fitted.lm
     extra = _neural_extra(fitted)
-    extra.update(n_parameters=lm.n_parameters(), model_bytes=lm.model_bytes(),
-                 samples=samples_of(lm, run.seed, neural=True))
+    extra.update(
+        n_parameters=lm.n_parameters(),
+        model_bytes=lm.model_bytes(),
+        samples=samples_of(lm, run.seed, neural=True),
+    )
     t1 = time.perf_counter()
     scores = lm.token_scores(run.test)
     ppl = perplexity_of_scores(scores)
@@ -210,35 +245,62 @@ def _knn_result(job: LMJob, run: _Run, base: Fitted, base_scores: tuple | None):
     ppl = perplexity_of_scores(lm.token_scores(run.test, lm_log_probs=reused))
     score_s = time.perf_counter() - t1
     # the cost of scoring with the memory includes the LM's, whichever run paid it
-    extra["knn"].update(test_hit_share=lm.test_knn_hit_share_, search_seconds=lm.search_seconds_,
-                        test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)),
-                        lm_scores_reused=reused is not None, own_score_seconds=score_s)
+    extra["knn"].update(
+        test_hit_share=lm.test_knn_hit_share_,
+        search_seconds=lm.search_seconds_,
+        test_perplexity_lm=float(np.exp(-lm.lm_log_prob_ / ppl.tokens)),
+        lm_scores_reused=reused is not None,
+        own_score_seconds=score_s,
+    )
     return _lm_result(job, run, "neural", ppl, fit_s, score_s + lm_s, extra)
 
 
-def _lm_result(job: LMJob, run: _Run, family: str, ppl, fit_s: float, score_s: float,
-               extra: dict) -> LMResult:
+def _lm_result(
+    job: LMJob, run: _Run, family: str, ppl, fit_s: float, score_s: float, extra: dict
+) -> LMResult:
     return LMResult(
-        task="lm", run_id=job.run_id, dataset=run.spec.name, language=run.spec.language,
-        profile=run.profile, seed=job.identity["seed"], model=job.model, family=family,
-        order=job.order, smoothing=job.smoothing, perplexity=ppl.perplexity,
-        perplexity_excl_oov=ppl.perplexity_excl_oov, oov=ppl.oov, tokens=ppl.tokens,
-        fit_seconds=fit_s, score_seconds=score_s,
+        task="lm",
+        run_id=job.run_id,
+        dataset=run.spec.name,
+        language=run.spec.language,
+        profile=run.profile,
+        seed=job.identity["seed"],
+        model=job.model,
+        family=family,
+        order=job.order,
+        smoothing=job.smoothing,
+        perplexity=ppl.perplexity,
+        perplexity_excl_oov=ppl.perplexity_excl_oov,
+        oov=ppl.oov,
+        tokens=ppl.tokens,
+        fit_seconds=fit_s,
+        score_seconds=score_s,
         tokens_per_s_scoring=ppl.tokens / score_s if score_s > 0 else None,
-        tokenizer=run.tokenizer.config(), identity=job.identity, peak_rss_mb=sysinfo.peak_rss_mb(),
-        versions=sysinfo.library_versions(), machine=sysinfo.machine(),
-        finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **extra)
+        tokenizer=run.tokenizer.config(),
+        identity=job.identity,
+        peak_rss_mb=sysinfo.peak_rss_mb(),
+        versions=sysinfo.library_versions(),
+        machine=sysinfo.machine(),
+        finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        **extra,
+    )
 
 
 def _report(dataset: str, job: LMJob, result) -> None:
     order = f" order {job.order}" if job.order else ""
-    print(f"  {dataset} {job.model}{order}: perplexity {result.perplexity:,.1f} "
-          f"(fit {result.fit_seconds:.1f}s, score {result.score_seconds:.1f}s)", file=sys.stderr,
-          flush=True)
+    print(
+        f"  {dataset} {job.model}{order}: perplexity {result.perplexity:,.1f} "
+        f"(fit {result.fit_seconds:.1f}s, score {result.score_seconds:.1f}s)",
+        file=sys.stderr,
+        flush=True,
+    )
     if result.family == "neural" and result.samples:
         drawn = result.samples[-1]  # the sharpest temperature: the most readable
-        print(f"    sampled at temperature {drawn['temperature']}: {drawn['sentences'][0]}",
-              file=sys.stderr, flush=True)
+        print(
+            f"    sampled at temperature {drawn['temperature']}: {drawn['sentences'][0]}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 #: what a fitted LM writes into its result, for a reader to see what the perplexity means:
@@ -264,13 +326,15 @@ def samples_of(lm, seed: int, *, neural: bool) -> list[dict]:
 def _fitted(job: LMJob, run: _Run) -> Fitted:
     """``job``'s neural LM: fitted earlier in this run, else restored or fitted and saved."""
     if job.run_id not in run.fitted:
-        run.fitted[job.run_id] = _fitted_neural_lm(job.model, job.identity, run.vocab, run.train,
-                                                   run.models_dir, run.force)
+        run.fitted[job.run_id] = _fitted_neural_lm(
+            job.model, job.identity, run.vocab, run.train, run.models_dir, run.force
+        )
     return run.fitted[job.run_id]
 
 
-def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path,
-                      force: bool) -> Fitted:
+def _fitted_neural_lm(
+    name: str, identity: dict, vocab, train, models_dir: Path, force: bool
+) -> Fitted:
     """The neural LM of ``identity`` restored from ``models_dir/<run id>`` if a run fitted it before
     (and ``force`` is off), else fitted on ``train`` and saved there atomically before it is scored,
     so an interrupted scoring pass does not cost the training again."""
@@ -287,8 +351,16 @@ def _fitted_neural_lm(name: str, identity: dict, vocab, train, models_dir: Path,
     lm = _neural_lm(name, identity["seed"], vocab, identity["params"]).fit(train)
     fit_s = time.perf_counter() - t0
     remove_stale_model_folders(models_dir, rid)  # a save killed half-way
-    save_model(lm, folder, {"target": LANGUAGE_MODELS.get(name).target, "run_id": rid,
-                            "identity": identity, "fit_seconds": fit_s})
+    save_model(
+        lm,
+        folder,
+        {
+            "target": LANGUAGE_MODELS.get(name).target,
+            "run_id": rid,
+            "identity": identity,
+            "fit_seconds": fit_s,
+        },
+    )
     return Fitted(lm, fit_s, None)
 
 
@@ -300,13 +372,23 @@ def _restored(name: str, identity: dict, folder: Path) -> Fitted | None:
     try:
         lm, manifest = load_model(folder)
     except (OSError, KeyError, ValueError) as exc:
-        print(f"  {name}: the saved model in {folder} cannot be read ({exc}); fitting it again",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {name}: the saved model in {folder} cannot be read ({exc}); fitting it again",
+            file=sys.stderr,
+            flush=True,
+        )
         return None
-    restored = {"folder": str(folder), "saved_at": manifest["saved_at"],
-                "load_seconds": round(time.perf_counter() - t0, 3)}
-    print(f"  {identity['dataset']} {name}: restored the model fitted at {manifest['saved_at']} "
-          f"({manifest['fit_seconds']:.0f}s of training)", file=sys.stderr, flush=True)
+    restored = {
+        "folder": str(folder),
+        "saved_at": manifest["saved_at"],
+        "load_seconds": round(time.perf_counter() - t0, 3),
+    }
+    print(
+        f"  {identity['dataset']} {name}: restored the model fitted at {manifest['saved_at']} "
+        f"({manifest['fit_seconds']:.0f}s of training)",
+        file=sys.stderr,
+        flush=True,
+    )
     return Fitted(lm, manifest["fit_seconds"], restored)
 
 

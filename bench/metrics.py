@@ -12,8 +12,11 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, n_classes: in
     labels = list(range(n_classes))
     return {
         "accuracy": float(accuracy_score(y_true, y_pred)),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-        "per_class_f1": [float(f) for f in f1_score(y_true, y_pred, labels=labels, average=None,
-                                                     zero_division=0)],
+        "macro_f1": float(
+            f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+        ),
+        "per_class_f1": [
+            float(f) for f in f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
+        ],
         "confusion_matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
     }

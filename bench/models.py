@@ -42,28 +42,84 @@ def _add(name: str, family: str, target: str, description: str) -> None:
     MODELS.register(name, ModelSpec(name, family, target, description))
 
 
-_add("nb", "classic", "baselines.naive_bayes:NaiveBayes", "multinomial naive Bayes on unigram counts")
-_add("nb-bigram", "classic", "baselines.naive_bayes:BigramNaiveBayes",
-     "multinomial naive Bayes on unigram + bigram counts")
-_add("cnb", "classic", "baselines.naive_bayes:ComplementNaiveBayes",
-     "complement naive Bayes on TF-IDF unigrams + bigrams (Rennie et al. 2003)")
-_add("tfidf-lr", "classic", "baselines.linear:TfidfLogisticRegression",
-     "logistic regression on TF-IDF unigrams + bigrams")
-_add("nbsvm", "classic", "baselines.nbsvm:NBSVM",
-     "linear SVM on naive-Bayes-scaled unigrams + bigrams (Wang & Manning 2012)")
-_add("ngram-lm-clf", "classic", "baselines.ngram.classifier:NgramLMClassifier",
-     "one n-gram LM per class, prior x likelihood (Peng & Schuurmans 2003)")
-_add("simple-rnn", "neural", "neural.rnn_models:SimpleRNNClassifier", "Elman SimpleRNN over word embeddings")
-_add("lstm", "neural", "neural.rnn_models:LSTMClassifier", "Keras LSTM classifier over word embeddings")
-_add("gru", "neural", "neural.rnn_models:GRUClassifier", "GRU over word embeddings (Cho et al. 2014)")
-_add("bilstm", "neural", "neural.rnn_models:BiLSTMClassifier", "bidirectional LSTM over word embeddings")
-_add("cnn-lstm", "neural", "neural.rnn_models:CNNLSTMClassifier", "Conv1D + max-pooling in front of an LSTM")
-_add("lstm-attention", "neural", "neural.attention:LSTMAttentionClassifier",
-     "LSTM + attention pooling (additive/Bahdanau or dot-product score)")
-_add("transformer", "neural", "neural.transformer:TransformerClassifier",
-     "Transformer encoder (multi-head self-attention), mean-pooled")
-_add("fasttext", "neural", "neural.fasttext:FastTextClassifier",
-     "fastText: averaged word + hashed bigram embeddings (Joulin et al. 2016)")
+_add(
+    "nb", "classic", "baselines.naive_bayes:NaiveBayes", "multinomial naive Bayes on unigram counts"
+)
+_add(
+    "nb-bigram",
+    "classic",
+    "baselines.naive_bayes:BigramNaiveBayes",
+    "multinomial naive Bayes on unigram + bigram counts",
+)
+_add(
+    "cnb",
+    "classic",
+    "baselines.naive_bayes:ComplementNaiveBayes",
+    "complement naive Bayes on TF-IDF unigrams + bigrams (Rennie et al. 2003)",
+)
+_add(
+    "tfidf-lr",
+    "classic",
+    "baselines.linear:TfidfLogisticRegression",
+    "logistic regression on TF-IDF unigrams + bigrams",
+)
+_add(
+    "nbsvm",
+    "classic",
+    "baselines.nbsvm:NBSVM",
+    "linear SVM on naive-Bayes-scaled unigrams + bigrams (Wang & Manning 2012)",
+)
+_add(
+    "ngram-lm-clf",
+    "classic",
+    "baselines.ngram.classifier:NgramLMClassifier",
+    "one n-gram LM per class, prior x likelihood (Peng & Schuurmans 2003)",
+)
+_add(
+    "simple-rnn",
+    "neural",
+    "neural.rnn_models:SimpleRNNClassifier",
+    "Elman SimpleRNN over word embeddings",
+)
+_add(
+    "lstm",
+    "neural",
+    "neural.rnn_models:LSTMClassifier",
+    "Keras LSTM classifier over word embeddings",
+)
+_add(
+    "gru", "neural", "neural.rnn_models:GRUClassifier", "GRU over word embeddings (Cho et al. 2014)"
+)
+_add(
+    "bilstm",
+    "neural",
+    "neural.rnn_models:BiLSTMClassifier",
+    "bidirectional LSTM over word embeddings",
+)
+_add(
+    "cnn-lstm",
+    "neural",
+    "neural.rnn_models:CNNLSTMClassifier",
+    "Conv1D + max-pooling in front of an LSTM",
+)
+_add(
+    "lstm-attention",
+    "neural",
+    "neural.attention:LSTMAttentionClassifier",
+    "LSTM + attention pooling (additive/Bahdanau or dot-product score)",
+)
+_add(
+    "transformer",
+    "neural",
+    "neural.transformer:TransformerClassifier",
+    "Transformer encoder (multi-head self-attention), mean-pooled",
+)
+_add(
+    "fasttext",
+    "neural",
+    "neural.fasttext:FastTextClassifier",
+    "fastText: averaged word + hashed bigram embeddings (Joulin et al. 2016)",
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +152,12 @@ def _add_lm(name: str, target: str, description: str, base: str | None = None) -
 _add_lm("rnn-lm", "neural.language_models:RNNLM", "Elman recurrent LM (Mikolov et al. 2010)")
 _add_lm("lstm-lm", "neural.language_models:LSTMLM", "LSTM language model (Sundermeyer et al. 2012)")
 _add_lm("gru-lm", "neural.language_models:GRULM", "GRU language model (Cho et al. 2014)")
-_add_lm("lstm-knn-lm", "neural.knn_lm:KNNLM",
-        "kNN-LM: the lstm-lm interpolated with a nearest-neighbour memory (Khandelwal et al. 2020)",
-        base="lstm-lm")
+_add_lm(
+    "lstm-knn-lm",
+    "neural.knn_lm:KNNLM",
+    "kNN-LM: the lstm-lm interpolated with a nearest-neighbour memory (Khandelwal et al. 2020)",
+    base="lstm-lm",
+)
 
 
 def get_model(name: str) -> ModelSpec:

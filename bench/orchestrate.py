@@ -45,18 +45,28 @@ class Outcome:
         """Lines for stderr: runs left to another process, then what failed."""
         lines = []
         if self.grid.busy:
-            lines.append(f"{len(self.grid.busy)} run(s) are being run by another process; run the "
-                         "same command again when it has finished to render them")
+            lines.append(
+                f"{len(self.grid.busy)} run(s) are being run by another process; run the "
+                "same command again when it has finished to render them"
+            )
         if self.failures:
             lines.append(f"{len(self.failures)} run(s) failed:")
             lines += [f"  {line}" for line in self.failures]
         return lines
 
 
-def run_all(*, results_dir: Path, profile: str = "default", datasets: Sequence[str] | None = None,
-            models: Sequence[str] | None = None, seeds: Sequence[int] | None = None,
-            shard_spec: str | None = None, lm: bool = True, force: bool = False,
-            report: bool = True) -> Outcome:
+def run_all(
+    *,
+    results_dir: Path,
+    profile: str = "default",
+    datasets: Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    seeds: Sequence[int] | None = None,
+    shard_spec: str | None = None,
+    lm: bool = True,
+    force: bool = False,
+    report: bool = True,
+) -> Outcome:
     """The grid of datasets x models x seeds, then the language-model task on each dataset, then
     the report. ``seeds`` default to the profile's for the grid; the LM task gets them only when
     given (else its own default, ``LM_DEFAULT_SEEDS``). The LM task is skipped with ``lm=False``
@@ -71,33 +81,54 @@ def run_all(*, results_dir: Path, profile: str = "default", datasets: Sequence[s
     lm_datasets = datasets if lm and not models and not shard_spec else []
 
     def lm_step(results_dir: Path) -> list[str]:
-        return run_lm_children(lm_datasets, profile=profile, results_dir=results_dir, seeds=seeds,
-                               force=force)
+        return run_lm_children(
+            lm_datasets, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+        )
 
-    return _run(configs, results_dir=results_dir, profile=profile, force=force, report=report,
-                then=lm_step)
+    return _run(
+        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+    )
 
 
-def run_sweep(*, results_dir: Path, profile: str = "default",
-              datasets: Sequence[str] | None = None, models: Sequence[str] | None = None,
-              sizes: Sequence[str] | None = None, seeds: Sequence[int] | None = None,
-              force: bool = False, report: bool = True) -> Outcome:
+def run_sweep(
+    *,
+    results_dir: Path,
+    profile: str = "default",
+    datasets: Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    sizes: Sequence[str] | None = None,
+    seeds: Sequence[int] | None = None,
+    force: bool = False,
+    report: bool = True,
+) -> Outcome:
     """Accuracy against training-set size: each (dataset, size, model, seed) an ordinary run.
     ``sizes`` as typed (``5k``, ``full``); defaults in ``bench.sweep``; dataset imdb, seed 0."""
     from bench import sweep
 
-    configs = sweep.plan_sizes(list(datasets or ["imdb"]),
-                               list(models or sweep.default_models(sweep.SWEEP_MODELS)),
-                               sweep.parse_sizes(sizes, sweep.SWEEP_SIZES), list(seeds or [0]),
-                               profile)
+    configs = sweep.plan_sizes(
+        list(datasets or ["imdb"]),
+        list(models or sweep.default_models(sweep.SWEEP_MODELS)),
+        sweep.parse_sizes(sizes, sweep.SWEEP_SIZES),
+        list(seeds or [0]),
+        profile,
+    )
     return _run(configs, results_dir=results_dir, profile=profile, force=force, report=report)
 
 
-def run_scale(*, results_dir: Path, profile: str = "default", dataset: str = "nsmc-raw",
-              models: Sequence[str] | None = None, sizes: Sequence[str] | None = None,
-              neural_models: Sequence[str] | None = None, neural_sizes: Sequence[str] | None = None,
-              lm_sizes: Sequence[str] | None = None, seed: int = 0, force: bool = False,
-              report: bool = True) -> Outcome:
+def run_scale(
+    *,
+    results_dir: Path,
+    profile: str = "default",
+    dataset: str = "nsmc-raw",
+    models: Sequence[str] | None = None,
+    sizes: Sequence[str] | None = None,
+    neural_models: Sequence[str] | None = None,
+    neural_sizes: Sequence[str] | None = None,
+    lm_sizes: Sequence[str] | None = None,
+    seed: int = 0,
+    force: bool = False,
+    report: bool = True,
+) -> Outcome:
     """Fit time and peak memory against data size: classic and neural models on growing slices of
     ``dataset``, then an n-gram language model on ``lm_sizes``. ``None`` takes the defaults of
     ``bench.sweep`` and ``bench.lm_scale``; an empty ``neural_models`` or ``lm_sizes`` skips
@@ -108,26 +139,37 @@ def run_scale(*, results_dir: Path, profile: str = "default", dataset: str = "ns
     if neural_models is None:
         neural_models = sweep.default_models(sweep.SCALE_NEURAL_MODELS)
     configs = sweep.plan_scale(
-        dataset, list(models or sweep.default_models(sweep.SCALE_CLASSIC_MODELS)),
-        sweep.parse_sizes(sizes, sweep.SCALE_CLASSIC_SIZES), list(neural_models),
-        sweep.parse_sizes(neural_sizes, sweep.SCALE_NEURAL_SIZES), profile, seed)
+        dataset,
+        list(models or sweep.default_models(sweep.SCALE_CLASSIC_MODELS)),
+        sweep.parse_sizes(sizes, sweep.SCALE_CLASSIC_SIZES),
+        list(neural_models),
+        sweep.parse_sizes(neural_sizes, sweep.SCALE_NEURAL_SIZES),
+        profile,
+        seed,
+    )
     skip_lm = lm_sizes is not None and not list(lm_sizes)
     lm_points = [] if skip_lm else sweep.parse_sizes(lm_sizes, LM_SCALE_SIZES)
 
     def lm_step(results_dir: Path) -> list[str]:
         if lm_points:
             print(f"n-gram language model on {len(lm_points)} sizes of {dataset}", file=sys.stderr)
-            run_lm_scale(dataset, lm_points, profile=profile, results_dir=results_dir,
-                         force=force)
+            run_lm_scale(dataset, lm_points, profile=profile, results_dir=results_dir, force=force)
         return []
 
-    return _run(configs, results_dir=results_dir, profile=profile, force=force, report=report,
-                then=lm_step)
+    return _run(
+        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+    )
 
 
-def run_lm(datasets: Sequence[str] | None = None, *, results_dir: Path, profile: str = "default",
-           seeds: Sequence[int] | None = None, force: bool = False,
-           neural: Sequence[str] | None = None) -> list[Path]:
+def run_lm(
+    datasets: Sequence[str] | None = None,
+    *,
+    results_dir: Path,
+    profile: str = "default",
+    seeds: Sequence[int] | None = None,
+    force: bool = False,
+    neural: Sequence[str] | None = None,
+) -> list[Path]:
     """The language-modelling task in this process: every planned model on each dataset (default:
     the benchmark's), once per seed (default ``LM_DEFAULT_SEEDS``); the result files written.
     ``neural``: which neural LMs (None: the profile's; empty: n-gram models only)."""
@@ -137,31 +179,64 @@ def run_lm(datasets: Sequence[str] | None = None, *, results_dir: Path, profile:
     written = []
     for dataset in datasets or BENCHMARK_DATASETS:
         for seed in seeds or LM_DEFAULT_SEEDS:
-            written += run_lm_dataset(dataset, profile=profile, results_dir=results_dir, seed=seed,
-                                      force=force, neural=neural)
+            written += run_lm_dataset(
+                dataset,
+                profile=profile,
+                results_dir=results_dir,
+                seed=seed,
+                force=force,
+                neural=neural,
+            )
     return written
 
 
-def lm_child_command(dataset: str, *, profile: str, results_dir: Path,
-                     seeds: Sequence[int] | None = None, force: bool = False) -> list[str]:
+def lm_child_command(
+    dataset: str,
+    *,
+    profile: str,
+    results_dir: Path,
+    seeds: Sequence[int] | None = None,
+    force: bool = False,
+) -> list[str]:
     """The ``bench lm`` command line that runs the task on one dataset in a child process."""
-    cmd = [sys.executable, "-m", "bench", "lm", "--datasets", dataset, "--profile", profile,
-           "--results-dir", str(results_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench",
+        "lm",
+        "--datasets",
+        dataset,
+        "--profile",
+        profile,
+        "--results-dir",
+        str(results_dir),
+    ]
     if seeds:
         cmd += ["--seeds", *map(str, seeds)]
     return cmd + (["--force"] if force else [])
 
 
-def run_lm_children(datasets: Sequence[str], *, profile: str, results_dir: Path,
-                    seeds: Sequence[int] | None = None, force: bool = False) -> list[str]:
+def run_lm_children(
+    datasets: Sequence[str],
+    *,
+    profile: str,
+    results_dir: Path,
+    seeds: Sequence[int] | None = None,
+    force: bool = False,
+) -> list[str]:
     """The language-modelling task per dataset, each in its own child process; one line per
     dataset that failed. Raises KeyboardInterrupt when the user stopped a child."""
     failed = []
     for i, dataset in enumerate(datasets, start=1):
-        print(f"[LM {i}/{len(datasets)}] {dataset}: n-gram and neural language models",
-              file=sys.stderr)
-        code, last = run_child(lm_child_command(dataset, profile=profile, results_dir=results_dir,
-                                                seeds=seeds, force=force))
+        print(
+            f"[LM {i}/{len(datasets)}] {dataset}: n-gram and neural language models",
+            file=sys.stderr,
+        )
+        code, last = run_child(
+            lm_child_command(
+                dataset, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+            )
+        )
         if stopped_by_user(code):
             raise KeyboardInterrupt
         if code != 0:
@@ -169,8 +244,15 @@ def run_lm_children(datasets: Sequence[str], *, profile: str, results_dir: Path,
     return failed
 
 
-def _run(configs: list[RunConfig], *, results_dir: Path, profile: str, force: bool, report: bool,
-         then: Callable[[Path], list[str]] | None = None) -> Outcome:
+def _run(
+    configs: list[RunConfig],
+    *,
+    results_dir: Path,
+    profile: str,
+    force: bool,
+    report: bool,
+    then: Callable[[Path], list[str]] | None = None,
+) -> Outcome:
     """Run the configurations not yet stored, then ``then(results_dir)`` (its failures, one line
     each), then render the report if asked and there are runs to show."""
     from reports.html import render_report

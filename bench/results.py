@@ -35,15 +35,22 @@ class RunConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
-        if self.max_train is not None and (not isinstance(self.max_train, int) or self.max_train < 1):
+        if self.max_train is not None and (
+            not isinstance(self.max_train, int) or self.max_train < 1
+        ):
             raise ValueError(f"max_train must be a positive integer, got {self.max_train!r}")
 
     def identity(self, *, data_checksum: str, model_params: dict, tokenizer_config: dict) -> dict:
         """Everything that makes two runs the same run: the key of the result file."""
         return {
-            "dataset": self.dataset, "model": self.model, "tokenizer": tokenizer_config,
-            "profile": self.profile, "seed": self.seed, "model_params": model_params,
-            "data_sha256": data_checksum, "schema": SCHEMA_VERSION,
+            "dataset": self.dataset,
+            "model": self.model,
+            "tokenizer": tokenizer_config,
+            "profile": self.profile,
+            "seed": self.seed,
+            "model_params": model_params,
+            "data_sha256": data_checksum,
+            "schema": SCHEMA_VERSION,
             # only when set, so runs without it keep the identity they always had
             **({"max_train": self.max_train} if self.max_train is not None else {}),
         }
@@ -148,7 +155,11 @@ def run_path(results_dir: Path, result_or_config, rid: str) -> Path:
     c = result_or_config
     tok = c.tokenizer["name"] if isinstance(c.tokenizer, dict) else c.tokenizer
     size = f"__n{c.max_train}" if getattr(c, "max_train", None) is not None else ""
-    return results_dir / "runs" / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}{size}__{rid}.json"
+    return (
+        results_dir
+        / "runs"
+        / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}{size}__{rid}.json"
+    )
 
 
 def model_dir(results_dir: Path, rid: str) -> Path:

@@ -19,30 +19,51 @@ import numpy as np
 
 from bench import sysinfo
 from bench.datasets import get_dataset
+from bench.errors import BenchError
 from bench.memory import PeakWatch
 from bench.metrics import classification_metrics
 from bench.models import get_model
 from bench.params import check_types
 from bench.profiles import get_profile
-from bench.errors import BenchError
-from bench.results import (RunConfig, RunResult, model_dir, results_home, run_id, run_path, save_result,
-                           write_json_atomic)
+from bench.results import (
+    RunConfig,
+    RunResult,
+    model_dir,
+    results_home,
+    run_id,
+    run_path,
+    save_result,
+    write_json_atomic,
+)
 from bench.slicing import stratified_slice as _slice  # the LM task slices its corpora the same way
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 from bench.tokenizers.cache import TokenizedSplit, tokenize_corpus
 
 
-def make_config(dataset: str, model: str, *, tokenizer: str | None = None, profile: str = "default",
-                seed: int = 0, params: dict | None = None, max_train: int | None = None) -> RunConfig:
+def make_config(
+    dataset: str,
+    model: str,
+    *,
+    tokenizer: str | None = None,
+    profile: str = "default",
+    seed: int = 0,
+    params: dict | None = None,
+    max_train: int | None = None,
+) -> RunConfig:
     """A validated run configuration; the tokenizer defaults to the dataset language's.
     ``max_train`` caps the training documents (a stratified slice), overriding the profile's cap."""
     spec = get_dataset(dataset)
     get_model(model)
     get_profile(profile)
-    tok = (tokenizer or get_profile(profile).tokenizers.get(spec.language)
-           or DEFAULT_FOR_LANGUAGE[spec.language])
+    tok = (
+        tokenizer
+        or get_profile(profile).tokenizers.get(spec.language)
+        or DEFAULT_FOR_LANGUAGE[spec.language]
+    )
     make_tokenizer(tok)  # validates the name without tokenizing anything
-    return RunConfig(dataset, model, tok, profile, seed, tuple(sorted((params or {}).items())), max_train)
+    return RunConfig(
+        dataset, model, tok, profile, seed, tuple(sorted((params or {}).items())), max_train
+    )
 
 
 def _resolve(config: RunConfig):
@@ -51,8 +72,9 @@ def _resolve(config: RunConfig):
     profile = get_profile(config.profile)
     tokenizer = make_tokenizer(config.tokenizer)
     params = {**profile.params_for(config.model, config.dataset), **dict(config.params)}
-    identity = config.identity(data_checksum=spec.checksum(), model_params=params,
-                               tokenizer_config=tokenizer.config())
+    identity = config.identity(
+        data_checksum=spec.checksum(), model_params=params, tokenizer_config=tokenizer.config()
+    )
     return spec, model_spec, profile, tokenizer, params, identity
 
 
@@ -66,9 +88,12 @@ def _tokenize_stats(train: TokenizedSplit, test: TokenizedSplit, n_docs: int) ->
     """RunResult's tokenization fields: cache hit (None: no cache), cold seconds and docs/s."""
     hits = (train.cache_hit, test.cache_hit)
     cold = train.cold_seconds + test.cold_seconds
-    return {"tokenize_cache_hit": None if None in hits else all(hits), "tokenize_cold_seconds": cold,
-            "tokenize_docs_per_s": n_docs / cold if cold > 0 else None,
-            "tokenize_workers": max(train.workers, test.workers)}
+    return {
+        "tokenize_cache_hit": None if None in hits else all(hits),
+        "tokenize_cold_seconds": cold,
+        "tokenize_docs_per_s": n_docs / cold if cold > 0 else None,
+        "tokenize_workers": max(train.workers, test.workers),
+    }
 
 
 def _sklearn_parameter_error() -> type[Exception]:
@@ -104,21 +129,28 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     t0 = time.perf_counter()
     progress = None if quiet else f"{config.dataset} tokenizing with {tokenizer.name}"
     # through the disk cache of tokenized corpora (bench.tokenizers.cache): a re-run does no analysis
-    tok_train = tokenize_corpus(spec, "train", train.texts, tokenizer, progress=progress, keep_workers=True)
+    tok_train = tokenize_corpus(
+        spec, "train", train.texts, tokenizer, progress=progress, keep_workers=True
+    )
     tok_test = tokenize_corpus(spec, "test", test.texts, tokenizer, progress=progress)
     train_docs, test_docs = tok_train.docs, tok_test.docs
     tokenize_s = time.perf_counter() - t0
     tok_stats = _tokenize_stats(tok_train, tok_test, len(train) + len(test))
     if tok_stats["tokenize_cache_hit"] is not None:
-        _log(f"{config.label()}: tokenized in {tokenize_s:.1f}s (cache "
-             f"{'hit' if tok_stats['tokenize_cache_hit'] else 'miss'})", quiet)
+        _log(
+            f"{config.label()}: tokenized in {tokenize_s:.1f}s (cache "
+            f"{'hit' if tok_stats['tokenize_cache_hit'] else 'miss'})",
+            quiet,
+        )
 
     _log(f"{config.label()}: fitting on {len(train):,} documents", quiet)
     t0 = time.perf_counter()
     try:
         with PeakWatch() as fit_memory:  # what fitting needs beyond the loaded data
             model.fit(train_docs, train.labels, len(spec.classes), groups=train.groups)
-    except _sklearn_parameter_error() as exc:  # its ranges (alpha >= 0, C > 0) are checked only here
+    except (
+        _sklearn_parameter_error()
+    ) as exc:  # its ranges (alpha >= 0, C > 0) are checked only here
         raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -128,43 +160,75 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     metrics = classification_metrics(test.labels, pred, len(spec.classes))
 
     n_params = model.n_parameters() if hasattr(model, "n_parameters") else None
-    manifest = {"run_id": run_id(identity), "dataset": spec.name, "model": model_spec.name,
-                "target": model_spec.target, "profile": profile.name, "seed": config.seed,
-                "tokenizer": tokenizer.config(), "classes": list(spec.classes)}
+    manifest = {
+        "run_id": run_id(identity),
+        "dataset": spec.name,
+        "model": model_spec.name,
+        "target": model_spec.target,
+        "profile": profile.name,
+        "seed": config.seed,
+        "tokenizer": tokenizer.config(),
+        "classes": list(spec.classes),
+    }
     model_bytes, saved = _keep_model(model, manifest, results_dir, quiet)
     result = RunResult(
-        run_id=run_id(identity), dataset=spec.name, model=model_spec.name, family=model_spec.family,
-        profile=profile.name, seed=config.seed, tokenizer=tokenizer.config(),
-        model_params=model.params(), language=spec.language, n_classes=len(spec.classes),
-        classes=list(spec.classes), train_size=len(train), test_size=len(test),
-        tokenize_seconds=tokenize_s, fit_seconds=fit_s, predict_seconds=predict_s,
+        run_id=run_id(identity),
+        dataset=spec.name,
+        model=model_spec.name,
+        family=model_spec.family,
+        profile=profile.name,
+        seed=config.seed,
+        tokenizer=tokenizer.config(),
+        model_params=model.params(),
+        language=spec.language,
+        n_classes=len(spec.classes),
+        classes=list(spec.classes),
+        train_size=len(train),
+        test_size=len(test),
+        tokenize_seconds=tokenize_s,
+        fit_seconds=fit_s,
+        predict_seconds=predict_s,
         fit_docs_per_s=len(train) / fit_s if fit_s > 0 else float("inf"),
         predict_docs_per_s=len(test) / predict_s if predict_s > 0 else float("inf"),
-        peak_rss_mb=fit_memory.process_peak_mb(), fit_memory_mb=fit_memory.extra_mb,
-        n_parameters=n_params, data_sha256=identity["data_sha256"],
-        identity=identity, versions=sysinfo.library_versions(), machine=sysinfo.machine(),
+        peak_rss_mb=fit_memory.process_peak_mb(),
+        fit_memory_mb=fit_memory.extra_mb,
+        n_parameters=n_params,
+        data_sha256=identity["data_sha256"],
+        identity=identity,
+        versions=sysinfo.library_versions(),
+        machine=sysinfo.machine(),
         started_at=started,
         finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         caps_note=profile.caps_note if model_spec.family == "neural" or profile.max_train else "",
         history=list(getattr(model, "history_", []) or []),
-        test_predictions=pred.tolist(), test_labels=test.labels.tolist(), **metrics,
+        test_predictions=pred.tolist(),
+        test_labels=test.labels.tolist(),
+        **metrics,
         seconds_per_epoch=getattr(model, "seconds_per_epoch_", None),
         train_docs_per_s=getattr(model, "train_docs_per_s_", None),
-        model_bytes=model_bytes, model_dir=str(saved) if saved else None, max_train=config.max_train,
+        model_bytes=model_bytes,
+        model_dir=str(saved) if saved else None,
+        max_train=config.max_train,
         **tok_stats,
     )
     if results_dir is not None:
         path = save_result(results_dir, result)
-        _log(f"{config.label()}: accuracy {result.accuracy:.4f}, fit {fit_s:.1f}s, saved {path.name}", quiet)
+        _log(
+            f"{config.label()}: accuracy {result.accuracy:.4f}, fit {fit_s:.1f}s, saved {path.name}",
+            quiet,
+        )
     return result
 
 
-def _keep_model(model, manifest: dict, results_dir: Path | None,
-                quiet: bool) -> tuple[int | None, Path | None]:
+def _keep_model(
+    model, manifest: dict, results_dir: Path | None, quiet: bool
+) -> tuple[int | None, Path | None]:
     """Save the fitted model under ``results_dir/models/<run_id>`` (without a results dir: into a
     temporary folder, only to measure its size). Returns (bytes on disk, folder or None)."""
     with tempfile.TemporaryDirectory() as scratch:
-        target = model_dir(results_dir, manifest["run_id"]) if results_dir else Path(scratch, "model")
+        target = (
+            model_dir(results_dir, manifest["run_id"]) if results_dir else Path(scratch, "model")
+        )
         try:
             size = save_model(model, target, manifest)
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
@@ -218,8 +282,15 @@ def load_model(directory: Path):
     return load_object(manifest["target"]).load(directory), manifest
 
 
-def latest_model(results_dir: Path, dataset: str, model: str, profile: str, *,
-                 tokenizer: str | None = None, seed: int | None = None) -> Path | None:
+def latest_model(
+    results_dir: Path,
+    dataset: str,
+    model: str,
+    profile: str,
+    *,
+    tokenizer: str | None = None,
+    seed: int | None = None,
+) -> Path | None:
     """The folder of the most recently saved model of that configuration, if any."""
     found = []
     for path in (results_dir / "models").glob("*/manifest.json"):
@@ -227,14 +298,25 @@ def latest_model(results_dir: Path, dataset: str, model: str, profile: str, *,
             m = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        if (m["dataset"], m["model"], m["profile"]) == (dataset, model, profile) \
-                and tokenizer in (None, m["tokenizer"]["name"]) and seed in (None, m["seed"]):
+        if (
+            (m["dataset"], m["model"], m["profile"]) == (dataset, model, profile)
+            and tokenizer in (None, m["tokenizer"]["name"])
+            and seed in (None, m["seed"])
+        ):
             found.append((m["saved_at"], path.parent))
     return max(found)[1] if found else None
 
 
-def predict(dataset: str, model: str, texts: list[str], *, results_dir: Path, profile: str = "default",
-            tokenizer: str | None = None, seed: int | None = None) -> list[tuple[str, float]]:
+def predict(
+    dataset: str,
+    model: str,
+    texts: list[str],
+    *,
+    results_dir: Path,
+    profile: str = "default",
+    tokenizer: str | None = None,
+    seed: int | None = None,
+) -> list[tuple[str, float]]:
     """(class, probability) of each text from the model saved by the last run of that
     configuration; texts go through the tokenizer that model was trained with."""
     get_dataset(dataset), get_model(model), get_profile(profile)
@@ -244,8 +326,10 @@ def predict(dataset: str, model: str, texts: list[str], *, results_dir: Path, pr
         cmd += f" --tokenizer {tokenizer}" if tokenizer else ""
         cmd += f" --seed {seed}" if seed is not None else ""
         cmd += f" --results-dir {results_dir}" if results_dir != results_home() else ""
-        raise BenchError(f"no saved {model} model for {dataset} (profile {profile}) in {results_dir}; "
-                         f"make one with: {cmd}")
+        raise BenchError(
+            f"no saved {model} model for {dataset} (profile {profile}) in {results_dir}; "
+            f"make one with: {cmd}"
+        )
     clf, manifest = load_model(folder)
     tok = make_tokenizer(manifest["tokenizer"]["name"], **manifest["tokenizer"]["options"])
     proba = np.asarray(clf.predict_proba([tok(t) for t in texts]))

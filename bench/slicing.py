@@ -23,8 +23,10 @@ def stratified_slice(split: Split, limit: int | None) -> Split:
 
     n_classes = len(np.unique(split.labels))
     if limit < n_classes:
-        raise BenchError(f"a stratified slice of {limit} documents cannot hold one of each of the "
-                         f"{n_classes} classes; ask for at least {n_classes}")
+        raise BenchError(
+            f"a stratified slice of {limit} documents cannot hold one of each of the "
+            f"{n_classes} classes; ask for at least {n_classes}"
+        )
     # a count, not a fraction: a fraction rounded up can keep one document too few
     left_out = len(split) - limit
     # too few to stratify; leaving out a handful barely moves the proportions

@@ -41,7 +41,9 @@ def mcnemar(pred_a, pred_b, labels) -> McNemarResult:
 
     pred_a, pred_b, labels = (np.asarray(x) for x in (pred_a, pred_b, labels))
     if not (len(pred_a) == len(pred_b) == len(labels)):
-        raise ValueError(f"predictions and labels differ in length: {len(pred_a)}, {len(pred_b)}, {len(labels)}")
+        raise ValueError(
+            f"predictions and labels differ in length: {len(pred_a)}, {len(pred_b)}, {len(labels)}"
+        )
     right_a, right_b = pred_a == labels, pred_b == labels
     b = int(np.sum(right_a & ~right_b))
     c = int(np.sum(~right_a & right_b))
@@ -52,5 +54,11 @@ def mcnemar(pred_a, pred_b, labels) -> McNemarResult:
         p = min(1.0, 2.0 * float(stats.binom.cdf(min(b, c), n_disc, 0.5)))
         return McNemarResult(len(labels), b, c, float(min(b, c)), p, "exact binomial")
     chi2 = (abs(b - c) - 1) ** 2 / n_disc
-    return McNemarResult(len(labels), b, c, float(chi2), float(stats.chi2.sf(chi2, df=1)),
-                         "chi-square (continuity corrected)")
+    return McNemarResult(
+        len(labels),
+        b,
+        c,
+        float(chi2),
+        float(stats.chi2.sf(chi2, df=1)),
+        "chi-square (continuity corrected)",
+    )

@@ -47,8 +47,10 @@ def parse_sizes(raw: list[str] | None, default: tuple[int | None, ...]) -> list[
         except ValueError:
             value = 0
         if value < 1:
-            raise BenchError("--sizes expects positive numbers of documents (e.g. 1000 5k) or "
-                             f"'full', got {item!r}")
+            raise BenchError(
+                "--sizes expects positive numbers of documents (e.g. 1000 5k) or "
+                f"'full', got {item!r}"
+            )
         out.append(value)
     return out
 
@@ -78,20 +80,31 @@ def effective_sizes(sizes: list[int | None], n_train: int) -> list[int | None]:
     return out
 
 
-def plan_sizes(datasets: list[str], models: list[str], sizes: list[int | None], seeds: list[int],
-               profile: str) -> list[RunConfig]:
+def plan_sizes(
+    datasets: list[str], models: list[str], sizes: list[int | None], seeds: list[int], profile: str
+) -> list[RunConfig]:
     """One run per (dataset, size, model, seed); smallest sizes first, so curves fill in early."""
     configs = []
     for dataset in datasets:
         for size in effective_sizes(sizes, train_size_of(dataset)):
             for model in models:
-                configs += [make_config(dataset, model, profile=profile, seed=s, max_train=size)
-                            for s in seeds]
+                configs += [
+                    make_config(dataset, model, profile=profile, seed=s, max_train=size)
+                    for s in seeds
+                ]
     return configs
 
 
-def plan_scale(dataset: str, classic: list[str], classic_sizes: list[int | None], neural: list[str],
-               neural_sizes: list[int | None], profile: str, seed: int = 0) -> list[RunConfig]:
+def plan_scale(
+    dataset: str,
+    classic: list[str],
+    classic_sizes: list[int | None],
+    neural: list[str],
+    neural_sizes: list[int | None],
+    profile: str,
+    seed: int = 0,
+) -> list[RunConfig]:
     """The scaling runs: classic models on sizes up to the whole crawl, neural ones on slices."""
-    return (plan_sizes([dataset], classic, classic_sizes, [seed], profile)
-            + plan_sizes([dataset], neural, neural_sizes, [seed], profile))
+    return plan_sizes([dataset], classic, classic_sizes, [seed], profile) + plan_sizes(
+        [dataset], neural, neural_sizes, [seed], profile
+    )

@@ -10,8 +10,18 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-LIBRARIES = ("numpy", "scikit-learn", "tensorflow-cpu", "tensorflow", "keras", "konlpy", "pandas",
-             "kiwipiepy", "python-mecab-ko", "nlp-bench")
+LIBRARIES = (
+    "numpy",
+    "scikit-learn",
+    "tensorflow-cpu",
+    "tensorflow",
+    "keras",
+    "konlpy",
+    "pandas",
+    "kiwipiepy",
+    "python-mecab-ko",
+    "nlp-bench",
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +70,9 @@ def _git(*args: str) -> str | None:
     """Output of ``git ARGS`` in this checkout, or None outside git (an installed wheel)."""
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 else None

@@ -30,7 +30,11 @@ class TokenScores:
 
     def per_sentence(self) -> np.ndarray:
         """Sum of the token scores of each sentence."""
-        return np.add.reduceat(self.log_probs, self.sentence_starts) if len(self.log_probs) else np.zeros(0)
+        return (
+            np.add.reduceat(self.log_probs, self.sentence_starts)
+            if len(self.log_probs)
+            else np.zeros(0)
+        )
 
 
 class NotNormalisedError(ValueError):
@@ -69,8 +73,10 @@ class Perplexity:
 def perplexity(model: ScoringLM, sentences: list[list[str]]) -> Perplexity:
     """The perplexity of a normalised ``model`` on tokenized ``sentences``."""
     if not model.normalised:
-        raise NotNormalisedError(f"{model.name} scores are not probabilities, so it has no perplexity; "
-                                 "use its scores to rank, or pick a normalised smoothing such as mkn")
+        raise NotNormalisedError(
+            f"{model.name} scores are not probabilities, so it has no perplexity; "
+            "use its scores to rank, or pick a normalised smoothing such as mkn"
+        )
     return perplexity_of_scores(model.token_scores(sentences))
 
 
@@ -78,7 +84,9 @@ def perplexity_of_scores(scores) -> Perplexity:
     """The perplexity of a model's ``token_scores`` (a ``TokenScores``)."""
     tokens, oov = len(scores.log_probs), int(scores.oov.sum())
     total = float(scores.log_probs.sum())
-    in_vocab = float(scores.log_probs[~scores.oov].sum())  # not total minus OOVs: -inf - -inf is nan
+    in_vocab = float(
+        scores.log_probs[~scores.oov].sum()
+    )  # not total minus OOVs: -inf - -inf is nan
 
     def ppl(log_prob: float, n: int) -> float:
         return math.exp(-log_prob / n) if n else float("nan")

@@ -7,8 +7,9 @@ from typing import Callable
 import numpy as np
 
 
-def validation_split(labels: np.ndarray, fraction: float, seed: int,
-                     groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def validation_split(
+    labels: np.ndarray, fraction: float, seed: int, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Stratified (train, validation) indices of the training set.
 
     The validation part holds at least one document per class when stratifying; on data too small
@@ -33,8 +34,9 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int,
     return np.sort(tr), np.sort(va)
 
 
-def validation_folds(labels: np.ndarray, folds: int, fraction: float, seed: int,
-                     groups: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+def validation_folds(
+    labels: np.ndarray, folds: int, fraction: float, seed: int, groups: np.ndarray | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train, validation) index pairs: ``validation_split`` when ``folds`` is 1, else the folds of a
     shuffled stratified k-fold (grouped when ``groups`` are given; no group in two folds).
 
@@ -55,7 +57,9 @@ def _kfold(labels: np.ndarray, groups: np.ndarray | None, folds: int, seed: int)
 
     x = np.zeros(len(labels))
     if groups is not None:
-        return StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels, groups)
+        return StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(
+            x, labels, groups
+        )
     return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, labels)
 
 
@@ -66,14 +70,25 @@ def _smallest_class(labels: np.ndarray) -> int:
 
 def _group_split(labels: np.ndarray, groups: np.ndarray, fraction: float, seed: int):
     n_folds = max(2, int(round(1 / fraction)))
-    if len(groups) != len(labels) or len(np.unique(groups)) < n_folds or _smallest_class(labels) < n_folds:
+    if (
+        len(groups) != len(labels)
+        or len(np.unique(groups)) < n_folds
+        or _smallest_class(labels) < n_folds
+    ):
         return None  # too few groups for a grouped split: fall back to the plain one
     tr, va = next(iter(_kfold(labels, groups, n_folds, seed)))
     return np.sort(tr), np.sort(va)
 
 
-def choose_on_validation(docs: list, labels: np.ndarray, score_all: Callable, *, fraction: float,
-                         seed: int, groups: np.ndarray | None = None):
+def choose_on_validation(
+    docs: list,
+    labels: np.ndarray,
+    score_all: Callable,
+    *,
+    fraction: float,
+    seed: int,
+    groups: np.ndarray | None = None,
+):
     """The best candidate by ``score_all(train_docs, train_y, val_docs, val_y) -> {candidate: score}``.
 
     ``score_all`` scores every candidate at once so shared work (vectorizing) happens once.

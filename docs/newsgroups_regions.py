@@ -50,7 +50,9 @@ def split(name: str, nll: np.ndarray, region: np.ndarray, extra=None) -> str:
     """One line: perplexity over all tokens and per region, with ``extra(i)`` appended per region."""
     return f"{name}: all {np.exp(nll.mean()):.1f}; " + "; ".join(
         f"{n} {np.exp(nll[region == i].mean()):.1f} ({nll[region == i].sum() / nll.sum():.3f} of the "
-        f"log-loss{extra(i) if extra else ''})" for i, n in enumerate(REGIONS))
+        f"log-loss{extra(i) if extra else ''})"
+        for i, n in enumerate(REGIONS)
+    )
 
 
 def main(saved_lms: list[str]) -> None:
@@ -61,19 +63,34 @@ def main(saved_lms: list[str]) -> None:
     region = regions(spec.load().test.texts, test, tok)
     vocab, stream = build_and_encode(train, min_count=plan.min_count)
     counts = NgramCounts(stream, 5, len(vocab))
-    print("share of test tokens:", ", ".join(f"{n} {np.mean(region == i):.3f}" for i, n in enumerate(REGIONS)))
+    print(
+        "share of test tokens:",
+        ", ".join(f"{n} {np.mean(region == i):.3f}" for i, n in enumerate(REGIONS)),
+    )
     for order in (3, 5):
         lm = make_lm("mkn", order=order, vocabulary=vocab).fit_counts(vocab, counts)
         nll, seen = -lm.token_scores(test).log_probs, lm.match_lengths(test) == order
-        print(split(f"MKN-{order}", nll, region,
-                    lambda i: f", {seen[region == i].mean():.3f} end a seen {order}-gram"), flush=True)
+        print(
+            split(
+                f"MKN-{order}",
+                nll,
+                region,
+                lambda i: f", {seen[region == i].mean():.3f} end a seen {order}-gram",
+            ),
+            flush=True,
+        )
     mkn = nll
     for folder in saved_lms:
         lm, manifest = load_model(Path(folder))
-        if (manifest["identity"]["dataset"], manifest["identity"]["profile"]) != ("20newsgroups", "full"):
+        if (manifest["identity"]["dataset"], manifest["identity"]["profile"]) != (
+            "20newsgroups",
+            "full",
+        ):
             raise SystemExit(f"{folder}: not a model of the full plan's 20 Newsgroups corpus")
         nll = -lm.token_scores(test).log_probs
-        ratio = lambda i: f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
+        ratio = lambda i: (
+            f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
+        )
         print(split(manifest["identity"]["model"], nll, region, ratio), flush=True)
     validation_split(train, test, vocab, plan)
 
@@ -83,13 +100,20 @@ def validation_split(train, test, vocab, plan) -> None:
     ``validation_fraction``) and scored on its validation share and on test."""
     from neural.language_models import LSTMLM
 
-    fit_idx, val_idx = LSTMLM(seed=0, **plan.params_for("lstm-lm", "20newsgroups")).split(len(train))
+    fit_idx, val_idx = LSTMLM(seed=0, **plan.params_for("lstm-lm", "20newsgroups")).split(
+        len(train)
+    )
     stream = vocab.encode([train[i] for i in fit_idx])
-    lm = make_lm("mkn", order=5, vocabulary=vocab).fit_counts(vocab, NgramCounts(stream, 5, len(vocab)))
+    lm = make_lm("mkn", order=5, vocabulary=vocab).fit_counts(
+        vocab, NgramCounts(stream, 5, len(vocab))
+    )
     for name, docs in (("validation", [train[i] for i in val_idx]), ("test", test)):
         nll, seen = -lm.token_scores(docs).log_probs, (lm.match_lengths(docs) == 5).mean()
-        print(f"MKN-5 fitted on the neural LMs' training share, {name} ({len(docs)} posts): perplexity "
-              f"{np.exp(nll.mean()):.1f}, {seen:.3f} of the tokens end a seen 5-gram", flush=True)
+        print(
+            f"MKN-5 fitted on the neural LMs' training share, {name} ({len(docs)} posts): perplexity "
+            f"{np.exp(nll.mean()):.1f}, {seen:.3f} of the tokens end a seen 5-gram",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

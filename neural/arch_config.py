@@ -18,7 +18,9 @@ class ArchConfig:
     embed_dim: int = 64
     units: int = 64
     dropout: float = 0.2
-    word_dropout: float = 0.0  # share of token positions whose whole embedding is zeroed in training
+    word_dropout: float = (
+        0.0  # share of token positions whose whole embedding is zeroed in training
+    )
     # recurrent models: what feeds the classifier, "last" state or "max"/"mean" over all states
     pooling: str = "last"
     # cnn-lstm

@@ -42,7 +42,7 @@ class AttentionPooling(layers.Layer):
     def scores(self, sequence, query):
         """Unnormalised scores ``(B, T)``."""
         if self.score == "additive":
-            keys = ops.matmul(sequence, self.w1)                          # (B, T, u)
+            keys = ops.matmul(sequence, self.w1)  # (B, T, u)
             q = ops.expand_dims(ops.matmul(query, self.w2) + self.bias, 1)  # (B, 1, u)
             return ops.tensordot(ops.tanh(keys + q), self.v, axes=1)
         scale = ops.cast(ops.shape(sequence)[-1], sequence.dtype) ** -0.5

@@ -18,8 +18,14 @@ import numpy as np
 from neural.vocab import pad
 
 
-def plan_batches(lengths: np.ndarray, *, batch_size: int, rng: np.random.Generator | None = None,
-                 max_tokens: int | None = None, window: int = 50) -> list[np.ndarray]:
+def plan_batches(
+    lengths: np.ndarray,
+    *,
+    batch_size: int,
+    rng: np.random.Generator | None = None,
+    max_tokens: int | None = None,
+    window: int = 50,
+) -> list[np.ndarray]:
     """Index batches of similar-length sequences.
 
     With ``rng`` the plan is shuffled (training); without it, sequences are sorted by length
@@ -32,21 +38,28 @@ def plan_batches(lengths: np.ndarray, *, batch_size: int, rng: np.random.Generat
     else:
         order = rng.permutation(len(lengths))
         step = batch_size * window
-        chunks = [c[np.argsort(lengths[c], kind="stable")] for c in
-                  (order[i:i + step] for i in range(0, len(order), step))]
+        chunks = [
+            c[np.argsort(lengths[c], kind="stable")]
+            for c in (order[i : i + step] for i in range(0, len(order), step))
+        ]
     batches = [b for chunk in chunks for b in _cut(chunk, lengths, batch_size, max_tokens)]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
 
 
-def _cut(sorted_idx: np.ndarray, lengths: np.ndarray, batch_size: int,
-         max_tokens: int | None) -> Iterator[np.ndarray]:
+def _cut(
+    sorted_idx: np.ndarray, lengths: np.ndarray, batch_size: int, max_tokens: int | None
+) -> Iterator[np.ndarray]:
     start = 0
     while start < len(sorted_idx):
         end = min(start + batch_size, len(sorted_idx))
         # lengths ascend, so the last row is the longest: drop rows until rows x longest fits
-        while max_tokens and end - start > 1 and (end - start) * lengths[sorted_idx[end - 1]] > max_tokens:
+        while (
+            max_tokens
+            and end - start > 1
+            and (end - start) * lengths[sorted_idx[end - 1]] > max_tokens
+        ):
             end -= 1
         yield sorted_idx[start:end]
         start = end
@@ -60,8 +73,9 @@ def to_dataset(make_batches: Callable[[], Iterator[tuple]], signature: tuple):
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def classification_dataset(seqs: list[np.ndarray], labels: np.ndarray | None, *, batch_size: int,
-                           seed: int | None = None):
+def classification_dataset(
+    seqs: list[np.ndarray], labels: np.ndarray | None, *, batch_size: int, seed: int | None = None
+):
     """Padded ``(x, y)`` batches (``x`` alone without labels); shuffled anew each epoch when
     ``seed`` is given, else in the length order of :func:`plan_batches` (see :func:`sorted_order`)."""
     import tensorflow as tf
@@ -75,7 +89,9 @@ def classification_dataset(seqs: list[np.ndarray], labels: np.ndarray | None, *,
             yield x if labels is None else (x, labels[idx])
 
     x_spec = tf.TensorSpec((None, None), tf.int32)
-    signature = x_spec if labels is None else (x_spec, tf.TensorSpec((None,), tf.as_dtype(labels.dtype)))
+    signature = (
+        x_spec if labels is None else (x_spec, tf.TensorSpec((None,), tf.as_dtype(labels.dtype)))
+    )
     # without max_tokens the number of batches is the same every epoch: telling tf.data lets
     # Keras know the epoch length (and not warn that the data "ran out")
     n_batches = len(plan_batches(lengths, batch_size=batch_size, rng=np.random.default_rng(0)))
@@ -92,7 +108,9 @@ def predict_in_length_order(model, seqs: list[np.ndarray], batch_size: int) -> n
     """``model.predict`` over length-sorted padded batches, rows returned in the input order."""
     if not seqs:
         return np.zeros((0,) + tuple(model.output_shape[1:]), dtype=np.float32)
-    out = np.asarray(model.predict(classification_dataset(seqs, None, batch_size=batch_size), verbose=0))
+    out = np.asarray(
+        model.predict(classification_dataset(seqs, None, batch_size=batch_size), verbose=0)
+    )
     result = np.empty_like(out)
     result[sorted_order(seqs)] = out
     return result
@@ -104,8 +122,14 @@ def stream_window_count(seqs: list[np.ndarray], *, rows: int, seq_len: int) -> i
     return -(-n_inputs // (rows * seq_len))
 
 
-def stream_windows(seqs: list[np.ndarray], *, rows: int, seq_len: int, eos_id: int,
-                   rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def stream_windows(
+    seqs: list[np.ndarray],
+    *,
+    rows: int,
+    seq_len: int,
+    eos_id: int,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(inputs, targets, weights)``, each ``(n_batches, rows, seq_len)``: the sentences
     (``<s> .. </s>`` id arrays, shuffled when ``rng`` is given) end to end as one stream, laid out in
     ``rows`` contiguous rows (Mikolov's and Zaremba et al.'s ``batchify``) and cut into windows.

@@ -22,8 +22,18 @@ from neural.arch_config import ArchConfig
 from neural.settings import SignatureSettings
 from neural.vocab import Vocabulary, choose_max_len, truncate
 
-_STATE = ("n_classes_", "max_len_", "history_", "best_epoch_", "validation_size_", "epochs_allowed_",
-          "seconds_per_epoch_", "train_docs_per_s_", "pretrain_seconds_", "pretrain_coverage_")
+_STATE = (
+    "n_classes_",
+    "max_len_",
+    "history_",
+    "best_epoch_",
+    "validation_size_",
+    "epochs_allowed_",
+    "seconds_per_epoch_",
+    "train_docs_per_s_",
+    "pretrain_seconds_",
+    "pretrain_coverage_",
+)
 PRETRAINED = (None, "word2vec")
 
 
@@ -33,17 +43,38 @@ class KerasTextClassifier(SignatureSettings):
 
     _array_state: tuple[str, ...] = ()  # fitted numpy arrays a subclass adds (saved in arrays.npz)
 
-    def __init__(self, *, seed: int = 0, vocab_size: int = 20_000, max_len_cap: int = 500,
-                 max_len_quantile: float = 0.95, truncate_head: float = 0.25, embed_dim: int = 64,
-                 units: int = 64, dropout: float = 0.2, word_dropout: float = 0.0, epochs: int = 10, batch_size: int = 64,
-                 patience: int = 2, learning_rate: float = 1e-3, clipnorm: float | None = 1.0,
-                 max_train_tokens: int | None = None, validation_fraction: float = 0.1,
-                 pretrained: str | None = None, pretrain_epochs: int = 5, ema_momentum: float | None = None,
-                 decay_epochs: int | None = None, freeze_embedding: bool = False, verbose: bool = True):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        vocab_size: int = 20_000,
+        max_len_cap: int = 500,
+        max_len_quantile: float = 0.95,
+        truncate_head: float = 0.25,
+        embed_dim: int = 64,
+        units: int = 64,
+        dropout: float = 0.2,
+        word_dropout: float = 0.0,
+        epochs: int = 10,
+        batch_size: int = 64,
+        patience: int = 2,
+        learning_rate: float = 1e-3,
+        clipnorm: float | None = 1.0,
+        max_train_tokens: int | None = None,
+        validation_fraction: float = 0.1,
+        pretrained: str | None = None,
+        pretrain_epochs: int = 5,
+        ema_momentum: float | None = None,
+        decay_epochs: int | None = None,
+        freeze_embedding: bool = False,
+        verbose: bool = True,
+    ):
         if pretrained not in PRETRAINED:
             raise ValueError(f"pretrained must be one of {PRETRAINED}, got {pretrained!r}")
         if freeze_embedding and not pretrained:
-            raise ValueError("freeze_embedding needs pretrained vectors to keep (pretrained=word2vec)")
+            raise ValueError(
+                "freeze_embedding needs pretrained vectors to keep (pretrained=word2vec)"
+            )
         # keras: loaded by every concrete model already
         from neural.training import check_decay_epochs, check_ema_momentum
 
@@ -65,11 +96,19 @@ class KerasTextClassifier(SignatureSettings):
         self.clipnorm = clipnorm
         self.max_train_tokens = max_train_tokens
         self.validation_fraction = validation_fraction
-        self.pretrained = pretrained  # "word2vec": embedding initialised from vectors of the train split
+        self.pretrained = (
+            pretrained  # "word2vec": embedding initialised from vectors of the train split
+        )
         self.pretrain_epochs = pretrain_epochs
-        self.ema_momentum = ema_momentum  # validate, early-stop and keep a moving average of the weights
-        self.decay_epochs = decay_epochs  # the learning rate falls to zero along a cosine over these epochs
-        self.freeze_embedding = freeze_embedding  # keep the pretrained vectors as they are (Kim 2014, "static")
+        self.ema_momentum = (
+            ema_momentum  # validate, early-stop and keep a moving average of the weights
+        )
+        self.decay_epochs = (
+            decay_epochs  # the learning rate falls to zero along a cosine over these epochs
+        )
+        self.freeze_embedding = (
+            freeze_embedding  # keep the pretrained vectors as they are (Kim 2014, "static")
+        )
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -87,11 +126,18 @@ class KerasTextClassifier(SignatureSettings):
     # -- the shared path ---------------------------------------------------------------------
     def arch_config(self, vocab_size: int, max_len: int, n_outputs: int) -> ArchConfig:
         """What ``build`` gets: the data-derived sizes and this classifier's architecture settings."""
-        hyper = {k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()}
+        hyper = {
+            k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()
+        }
         return ArchConfig(vocab_size=vocab_size, max_len=max_len, n_outputs=n_outputs, **hyper)
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
-            groups: np.ndarray | None = None) -> "KerasTextClassifier":
+    def fit(
+        self,
+        docs: list[list[str]],
+        labels: np.ndarray,
+        n_classes: int,
+        groups: np.ndarray | None = None,
+    ) -> "KerasTextClassifier":
         """Train on ``docs`` minus a stratified validation split, early-stopped on its loss."""
         import keras
 
@@ -103,7 +149,9 @@ class KerasTextClassifier(SignatureSettings):
         tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)
         train_docs = [docs[i] for i in tr]
         self._fit_vocabulary(train_docs)
-        self.max_len_ = choose_max_len(train_docs, quantile=self.max_len_quantile, cap=self.max_len_cap)
+        self.max_len_ = choose_max_len(
+            train_docs, quantile=self.max_len_quantile, cap=self.max_len_cap
+        )
         y = labels.astype("float32" if n_classes == 2 else "int32")
         n_out = 1 if n_classes == 2 else n_classes
         self.model_ = self.build(self.arch_config(len(self.vocab_), self.max_len_, n_out))
@@ -111,12 +159,27 @@ class KerasTextClassifier(SignatureSettings):
         x_tr = self._encode(train_docs)
         self.epochs_allowed_ = self._epoch_cap(sum(len(x) for x in x_tr))
         train_set = classification_dataset(x_tr, y[tr], batch_size=self.batch_size, seed=self.seed)
-        val_set = classification_dataset(self._encode([docs[i] for i in va]), y[va], batch_size=4 * self.batch_size)
+        val_set = classification_dataset(
+            self._encode([docs[i] for i in va]), y[va], batch_size=4 * self.batch_size
+        )
         loss = "binary_crossentropy" if n_out == 1 else "sparse_categorical_crossentropy"
-        outcome = train(self.model_, train_set, val_set, self._training_settings(), n_train=len(tr),
-                        compile_args={"loss": loss, "metrics": ["accuracy"]})
-        self.history_, self.best_epoch_, self.validation_size_ = outcome.history, outcome.best_epoch, len(va)
-        self.seconds_per_epoch_, self.train_docs_per_s_ = outcome.seconds_per_epoch, outcome.items_per_s
+        outcome = train(
+            self.model_,
+            train_set,
+            val_set,
+            self._training_settings(),
+            n_train=len(tr),
+            compile_args={"loss": loss, "metrics": ["accuracy"]},
+        )
+        self.history_, self.best_epoch_, self.validation_size_ = (
+            outcome.history,
+            outcome.best_epoch,
+            len(va),
+        )
+        self.seconds_per_epoch_, self.train_docs_per_s_ = (
+            outcome.seconds_per_epoch,
+            outcome.items_per_s,
+        )
         return self
 
     def _training_settings(self):
@@ -124,10 +187,15 @@ class KerasTextClassifier(SignatureSettings):
         epochs, the learning-rate schedule, if any, ending with the last of them."""
         from neural.training import TrainingSettings
 
-        return TrainingSettings(epochs=self.epochs_allowed_, patience=self.patience,
-                                learning_rate=self.learning_rate, clipnorm=self.clipnorm,
-                                ema_momentum=self.ema_momentum, cosine=bool(self.decay_epochs),
-                                verbose=self.verbose)
+        return TrainingSettings(
+            epochs=self.epochs_allowed_,
+            patience=self.patience,
+            learning_rate=self.learning_rate,
+            clipnorm=self.clipnorm,
+            ema_momentum=self.ema_momentum,
+            cosine=bool(self.decay_epochs),
+            verbose=self.verbose,
+        )
 
     def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
         """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training
@@ -140,10 +208,14 @@ class KerasTextClassifier(SignatureSettings):
 
         t0 = time.perf_counter()
         if self.verbose:
-            print(f"  word2vec: {self.pretrain_epochs} epochs over {len(train_docs):,} training documents",
-                  file=sys.stderr, flush=True)
-        matrix, self.pretrain_coverage_ = word2vec_matrix(train_docs, self.vocab_, self.embed_dim, seed=self.seed,
-                                                          epochs=self.pretrain_epochs)
+            print(
+                f"  word2vec: {self.pretrain_epochs} epochs over {len(train_docs):,} training documents",
+                file=sys.stderr,
+                flush=True,
+            )
+        matrix, self.pretrain_coverage_ = word2vec_matrix(
+            train_docs, self.vocab_, self.embed_dim, seed=self.seed, epochs=self.pretrain_epochs
+        )
         set_embedding(self.model_, matrix, trainable=not self.freeze_embedding)
         self.pretrain_seconds_ = time.perf_counter() - t0
 
@@ -169,11 +241,18 @@ class KerasTextClassifier(SignatureSettings):
     def params(self) -> dict:
         """Hyperparameters plus the values chosen from the training data."""
         out = {k: v for k, v in self.get_params().items() if k not in ("seed", "verbose")}
-        out.update(vocabulary_used=len(self.vocab_), max_len=self.max_len_,
-                   epochs_allowed=self.epochs_allowed_, epochs_run=len(self.history_),
-                   best_epoch=self.best_epoch_, validation_size=self.validation_size_)
+        out.update(
+            vocabulary_used=len(self.vocab_),
+            max_len=self.max_len_,
+            epochs_allowed=self.epochs_allowed_,
+            epochs_run=len(self.history_),
+            best_epoch=self.best_epoch_,
+            validation_size=self.validation_size_,
+        )
         if self.pretrained:
-            out.update(pretrain_seconds=self.pretrain_seconds_, pretrain_coverage=self.pretrain_coverage_)
+            out.update(
+                pretrain_seconds=self.pretrain_seconds_, pretrain_coverage=self.pretrain_coverage_
+            )
         return out
 
     def n_parameters(self) -> int:
@@ -191,9 +270,15 @@ class KerasTextClassifier(SignatureSettings):
         bare.set_weights(self.model_.get_weights())
         bare.save_weights(directory / "model.weights.h5")
         state = {k: getattr(self, k) for k in _STATE}
-        doc = {"class": f"{type(self).__module__}:{type(self).__qualname__}",
-               "params": self.get_params(), "vocabulary": self.vocab_.itos, "state": state}
-        (directory / "classifier.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        doc = {
+            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "params": self.get_params(),
+            "vocabulary": self.vocab_.itos,
+            "state": state,
+        }
+        (directory / "classifier.json").write_text(
+            json.dumps(doc, ensure_ascii=False), encoding="utf-8"
+        )
         if self._array_state:
             np.savez(directory / "arrays.npz", **{k: getattr(self, k) for k in self._array_state})
 

@@ -35,7 +35,7 @@ def ngram_keys(word_ids: np.ndarray, n: int, base: int) -> np.ndarray:
             break
         key = ids[: len(ids) - k + 1].copy()
         for j in range(1, k):
-            key = key * base + ids[j: len(ids) - k + 1 + j]
+            key = key * base + ids[j : len(ids) - k + 1 + j]
         out.append(key)
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
@@ -53,8 +53,14 @@ class FastTextClassifier(KerasTextClassifier):
 
     _array_state = ("ngram_table_",)
 
-    def __init__(self, *, ngrams: int = 2, ngram_vocab_size: int = 200_000, ngram_min_count: int = 2,
-                 **kwargs):
+    def __init__(
+        self,
+        *,
+        ngrams: int = 2,
+        ngram_vocab_size: int = 200_000,
+        ngram_min_count: int = 2,
+        **kwargs,
+    ):
         kwargs.setdefault("dropout", 0.0)
         kwargs.setdefault("clipnorm", None)
         super().__init__(**kwargs)
@@ -65,13 +71,17 @@ class FastTextClassifier(KerasTextClassifier):
     def _fit_vocabulary(self, train_docs: list[list[str]]) -> None:
         """Words as usual; then the most frequent n-grams of the (vocabulary-mapped) training words."""
         super()._fit_vocabulary(train_docs)
-        if self.ngrams < 2 or len(self.vocab_) ** self.ngrams >= 2 ** 62:
+        if self.ngrams < 2 or len(self.vocab_) ** self.ngrams >= 2**62:
             if self.ngrams >= 2:
-                raise ValueError(f"{self.ngrams}-grams over {len(self.vocab_):,} words overflow int64 keys")
+                raise ValueError(
+                    f"{self.ngrams}-grams over {len(self.vocab_):,} words overflow int64 keys"
+                )
             self.ngram_table_ = np.zeros(0, dtype=np.int64)
             return
-        keys = np.concatenate([ngram_keys(self.vocab_.encode(d), self.ngrams, len(self.vocab_))
-                               for d in train_docs] or [np.zeros(0, dtype=np.int64)])
+        keys = np.concatenate(
+            [ngram_keys(self.vocab_.encode(d), self.ngrams, len(self.vocab_)) for d in train_docs]
+            or [np.zeros(0, dtype=np.int64)]
+        )
         uniq, counts = np.unique(keys, return_counts=True)
         keep = counts >= self.ngram_min_count
         uniq, counts = uniq[keep], counts[keep]

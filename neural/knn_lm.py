@@ -38,8 +38,13 @@ LAMBDAS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 TEMPERATURE_SCALES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
-def knn_log_probs(distances: np.ndarray, neighbours: np.ndarray, values: np.ndarray, targets: np.ndarray,
-                  temperature: float) -> np.ndarray:
+def knn_log_probs(
+    distances: np.ndarray,
+    neighbours: np.ndarray,
+    values: np.ndarray,
+    targets: np.ndarray,
+    temperature: float,
+) -> np.ndarray:
     """ln p_kNN(target) per query from its ``(queries, k)`` neighbours (``-1``: none), sorted or
     not; ``-inf`` where no neighbour was followed by the target."""
     from scipy.special import logsumexp
@@ -70,10 +75,22 @@ class KNNLM(SignatureSettings):
 
     normalised = True
 
-    def __init__(self, lm, *, k: int = 128, ks: tuple[int, ...] = (8, 32, 128), nlist: int | None = None,
-                 nprobe: int = 8, exact_below: int = 200_000, lambdas: tuple[float, ...] = LAMBDAS,
-                 temperature_scales: tuple[float, ...] = TEMPERATURE_SCALES, query_batch: int = 65_536,
-                 seed: int = 0, threads: int | None = None, verbose: bool = True):
+    def __init__(
+        self,
+        lm,
+        *,
+        k: int = 128,
+        ks: tuple[int, ...] = (8, 32, 128),
+        nlist: int | None = None,
+        nprobe: int = 8,
+        exact_below: int = 200_000,
+        lambdas: tuple[float, ...] = LAMBDAS,
+        temperature_scales: tuple[float, ...] = TEMPERATURE_SCALES,
+        query_batch: int = 65_536,
+        seed: int = 0,
+        threads: int | None = None,
+        verbose: bool = True,
+    ):
         if k < 1 or nprobe < 1:
             raise ValueError(f"k and nprobe must be at least 1, got k={k}, nprobe={nprobe}")
         if not all(0 <= lam < 1 for lam in lambdas) or not lambdas:
@@ -81,7 +98,12 @@ class KNNLM(SignatureSettings):
         self.lm, self.k, self.ks = lm, k, tuple(sorted({min(x, k) for x in (*ks, k)}))
         self.nlist, self.nprobe, self.exact_below = nlist, nprobe, exact_below
         self.lambdas, self.temperature_scales = tuple(lambdas), tuple(temperature_scales)
-        self.query_batch, self.seed, self.threads, self.verbose = query_batch, seed, threads, verbose
+        self.query_batch, self.seed, self.threads, self.verbose = (
+            query_batch,
+            seed,
+            threads,
+            verbose,
+        )
 
     @property
     def name(self) -> str:
@@ -100,8 +122,10 @@ class KNNLM(SignatureSettings):
         self._build_index(keys)
         del keys
         self.datastore_seconds_ = time.perf_counter() - t0
-        self._log(f"datastore of {len(self.values_):,} positions ({self.index_kind_}) "
-                  f"in {self.datastore_seconds_:.0f}s")
+        self._log(
+            f"datastore of {len(self.values_):,} positions ({self.index_kind_}) "
+            f"in {self.datastore_seconds_:.0f}s"
+        )
         val = [sentences[i] for i in val_idx] or [sentences[i] for i in train_idx]
         lm_lp, dist, nb, targets, _ = self._lm_and_neighbours(val)
         scale = float(np.median(dist[:, -1][nb[:, -1] >= 0])) if (nb[:, -1] >= 0).any() else 1.0
@@ -115,9 +139,11 @@ class KNNLM(SignatureSettings):
                         best = (nll, lam, s * scale, k)
         self.validation_nll_lm_ = float(-lm_lp.mean())
         self.validation_nll_, self.lambda_, self.temperature_, self.k_ = best
-        self._log(f"validation perplexity {math.exp(self.validation_nll_lm_):,.1f} -> "
-                  f"{math.exp(self.validation_nll_):,.1f} (lambda {self.lambda_}, T {self.temperature_:.4g}, "
-                  f"k {self.k_})")
+        self._log(
+            f"validation perplexity {math.exp(self.validation_nll_lm_):,.1f} -> "
+            f"{math.exp(self.validation_nll_):,.1f} (lambda {self.lambda_}, T {self.temperature_:.4g}, "
+            f"k {self.k_})"
+        )
         return self
 
     def _build_index(self, keys: np.ndarray) -> None:
@@ -138,9 +164,11 @@ class KNNLM(SignatureSettings):
             self.index_.nprobe = self.nprobe
             self.index_kind_ = f"ivf{self.nlist_}, nprobe {self.nprobe}"
         for start in range(0, n, 1 << 20):  # faiss copies what it adds: bounded chunks
-            self.index_.add(np.ascontiguousarray(keys[start:start + (1 << 20)]))
+            self.index_.add(np.ascontiguousarray(keys[start : start + (1 << 20)]))
 
-    def _lm_and_neighbours(self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None):
+    def _lm_and_neighbours(
+        self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None
+    ):
         """The LM's ln p of every scored token (``lm_log_probs`` if given: the LM's own
         ``token_scores(sentences).log_probs``), and each position's ``k`` nearest stored keys:
         ``(lm log-probs, distances, neighbour ids, target ids, sentence starts)``."""
@@ -148,7 +176,9 @@ class KNNLM(SignatureSettings):
         if lm_log_probs is None:
             lm_lp = self.lm.log_probs_of(vectors, targets)
         elif len(lm_log_probs) != len(targets):
-            raise ValueError(f"{len(lm_log_probs):,} LM log-probabilities given for {len(targets):,} scored tokens")
+            raise ValueError(
+                f"{len(lm_log_probs):,} LM log-probabilities given for {len(targets):,} scored tokens"
+            )
         else:
             lm_lp = np.asarray(lm_log_probs, dtype=np.float64)
         t0 = time.perf_counter()
@@ -156,17 +186,33 @@ class KNNLM(SignatureSettings):
         nb = np.empty((len(vectors), self.k), dtype=np.int64)
         for start in range(0, len(vectors), self.query_batch):
             stop = start + self.query_batch
-            dist[start:stop], nb[start:stop] = self.index_.search(np.ascontiguousarray(vectors[start:stop]), self.k)
+            dist[start:stop], nb[start:stop] = self.index_.search(
+                np.ascontiguousarray(vectors[start:stop]), self.k
+            )
             if stop < len(vectors):
-                self._log(f"searched {stop:,} of {len(vectors):,} positions ({time.perf_counter() - t0:.0f}s)")
+                self._log(
+                    f"searched {stop:,} of {len(vectors):,} positions ({time.perf_counter() - t0:.0f}s)"
+                )
         self.search_seconds_ = time.perf_counter() - t0
         return lm_lp, dist, nb, targets, starts
 
-    def _knn(self, dist, nb, targets, temperature: float, k: int, rows: int = 1 << 18) -> np.ndarray:
+    def _knn(
+        self, dist, nb, targets, temperature: float, k: int, rows: int = 1 << 18
+    ) -> np.ndarray:
         """:func:`knn_log_probs` of the first ``k`` neighbours, in blocks of rows (bounded memory)."""
-        return np.concatenate([knn_log_probs(dist[i:i + rows, :k], nb[i:i + rows, :k], self.values_,
-                                             targets[i:i + rows], temperature)
-                               for i in range(0, len(targets), rows)] or [np.zeros(0)])
+        return np.concatenate(
+            [
+                knn_log_probs(
+                    dist[i : i + rows, :k],
+                    nb[i : i + rows, :k],
+                    self.values_,
+                    targets[i : i + rows],
+                    temperature,
+                )
+                for i in range(0, len(targets), rows)
+            ]
+            or [np.zeros(0)]
+        )
 
     def token_scores(self, sentences: list[list[str]], lm_log_probs: np.ndarray | None = None):
         """ln p of every word and ``</s>`` under the mixture (a ``core.scoring.TokenScores``).
@@ -206,10 +252,21 @@ class KNNLM(SignatureSettings):
         """The memory's settings (the constructor's, but those recorded apart or that change no
         score: ``seed``, ``query_batch``, ``threads``, ``verbose``), with ``nlist`` the number of
         cells used, and what was chosen on validation (the LM's own are ``lm.params()``)."""
-        settings = {k: list(v) if isinstance(v, tuple) else v for k, v in self.get_params().items()
-                    if k not in ("seed", "query_batch", "threads", "verbose")}
-        return {**settings, "nlist": self.nlist_, "index": self.index_kind_, "datastore_size": int(len(self.values_)),
-                "chosen_lambda": self.lambda_, "chosen_temperature": self.temperature_, "chosen_k": self.k_,
-                "validation_perplexity_lm": math.exp(self.validation_nll_lm_),
-                "validation_perplexity": math.exp(self.validation_nll_),
-                "datastore_seconds": self.datastore_seconds_, "datastore_bytes": self.datastore_bytes()}
+        settings = {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in self.get_params().items()
+            if k not in ("seed", "query_batch", "threads", "verbose")
+        }
+        return {
+            **settings,
+            "nlist": self.nlist_,
+            "index": self.index_kind_,
+            "datastore_size": int(len(self.values_)),
+            "chosen_lambda": self.lambda_,
+            "chosen_temperature": self.temperature_,
+            "chosen_k": self.k_,
+            "validation_perplexity_lm": math.exp(self.validation_nll_lm_),
+            "validation_perplexity": math.exp(self.validation_nll_),
+            "datastore_seconds": self.datastore_seconds_,
+            "datastore_bytes": self.datastore_bytes(),
+        }

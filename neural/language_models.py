@@ -84,20 +84,37 @@ class RecurrentLM(SignatureSettings):
     cell = "lstm"
     normalised = True  # a softmax: probabilities over the vocabulary for every history
 
-    def __init__(self, *, seed: int = 0,
-                 # the vocabulary
-                 min_count: int = 1, max_vocab: int | None = None, vocabulary=None,
-                 # the network
-                 embed_dim: int = 128, units: int = 256, tie_weights: bool = True,
-                 embed_dropout: float = 0.2, dropout: float = 0.5, recurrent_dropout: float = 0.0,
-                 # training: how long, the batches, the optimizer and its schedule
-                 epochs: int = 20, patience: int = 2,
-                 batch_size: int = 16, seq_len: int = 32, batch_tokens: int = 8192,
-                 learning_rate: float = 5e-3, lr_decay: float | None = 0.5,
-                 decay_epochs: int | None = None, clipnorm: float | None = 1.0,
-                 sampled_softmax: int | None = None, carry_state: bool = False,
-                 ema_momentum: float | None = None, validation_fraction: float = 0.05,
-                 verbose: bool = True):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        # the vocabulary
+        min_count: int = 1,
+        max_vocab: int | None = None,
+        vocabulary=None,
+        # the network
+        embed_dim: int = 128,
+        units: int = 256,
+        tie_weights: bool = True,
+        embed_dropout: float = 0.2,
+        dropout: float = 0.5,
+        recurrent_dropout: float = 0.0,
+        # training: how long, the batches, the optimizer and its schedule
+        epochs: int = 20,
+        patience: int = 2,
+        batch_size: int = 16,
+        seq_len: int = 32,
+        batch_tokens: int = 8192,
+        learning_rate: float = 5e-3,
+        lr_decay: float | None = 0.5,
+        decay_epochs: int | None = None,
+        clipnorm: float | None = 1.0,
+        sampled_softmax: int | None = None,
+        carry_state: bool = False,
+        ema_momentum: float | None = None,
+        validation_fraction: float = 0.05,
+        verbose: bool = True,
+    ):
         from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
@@ -129,7 +146,9 @@ class RecurrentLM(SignatureSettings):
 
     def _build_vocabulary(self, sentences: list[list[str]]) -> Vocabulary:
         if self.vocabulary is not None:
-            given = getattr(self.vocabulary, "words", self.vocabulary)  # an n-gram Vocabulary or a list
+            given = getattr(
+                self.vocabulary, "words", self.vocabulary
+            )  # an n-gram Vocabulary or a list
             words = [w for w in dict.fromkeys(given) if w not in SPECIALS]
             return Vocabulary.from_tokens([*SPECIALS, *words])
         size = None if self.max_vocab is None else self.max_vocab + len(SPECIALS)
@@ -146,8 +165,10 @@ class RecurrentLM(SignatureSettings):
         if v.stoi[BOS] in ids or v.stoi[EOS] in ids:
             from core.scoring import LMInputError
 
-            raise LMInputError("a sentence holds '<s>' or '</s>'; the model adds sentence boundaries "
-                                  "itself, so remove them from the text")
+            raise LMInputError(
+                "a sentence holds '<s>' or '</s>'; the model adds sentence boundaries "
+                "itself, so remove them from the text"
+            )
         return np.asarray([v.stoi[BOS], *ids, v.stoi[EOS]], dtype=np.int32)
 
     def build(self):
@@ -192,15 +213,24 @@ class RecurrentLM(SignatureSettings):
         self.hidden_ = keras.Model(inputs, h, name="hidden")
         self.stateful_hidden_ = None
         if self.carry_state:  # the same layers from a given state, returning the final one
-            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            sizes = (
+                cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            )
             states = [layers.Input((size,), name=f"state_{i}") for i, size in enumerate(sizes)]
             seq, *final = rnn(x, initial_state=states)
-            self.stateful_hidden_ = keras.Model([inputs, *states], [on_top(seq), *final], name="stateful_hidden")
+            self.stateful_hidden_ = keras.Model(
+                [inputs, *states], [on_top(seq), *final], name="stateful_hidden"
+            )
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
     def _new_model(self) -> None:
         """Build the network afresh (``model_``), dropping the graph functions traced for an earlier one."""
-        self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = self.build(), None, None, None
+        self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = (
+            self.build(),
+            None,
+            None,
+            None,
+        )
 
     def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
         """Training windows (:func:`stream_windows`), the sentences shuffled anew each epoch."""
@@ -211,10 +241,16 @@ class RecurrentLM(SignatureSettings):
         eos, shape = self.vocab_.stoi[EOS], (self.batch_size, self.seq_len)
 
         def batches():
-            yield from zip(*stream_windows(seqs, rows=shape[0], seq_len=shape[1], eos_id=eos, rng=rng))
+            yield from zip(
+                *stream_windows(seqs, rows=shape[0], seq_len=shape[1], eos_id=eos, rng=rng)
+            )
 
         n_batches = stream_window_count(seqs, rows=shape[0], seq_len=shape[1])
-        spec = (tf.TensorSpec(shape, tf.int32), tf.TensorSpec(shape, tf.int32), tf.TensorSpec(shape, tf.float32))
+        spec = (
+            tf.TensorSpec(shape, tf.int32),
+            tf.TensorSpec(shape, tf.int32),
+            tf.TensorSpec(shape, tf.float32),
+        )
         return to_dataset(batches, spec).apply(tf.data.experimental.assert_cardinality(n_batches))
 
     def _sentences(self, seqs: list[np.ndarray]):
@@ -234,7 +270,9 @@ class RecurrentLM(SignatureSettings):
 
         spec = tf.TensorSpec((None, None), tf.int32)
         signature = (spec, spec, tf.TensorSpec((None, None), tf.float32))
-        return to_dataset(batches, signature).apply(tf.data.experimental.assert_cardinality(len(plan)))
+        return to_dataset(batches, signature).apply(
+            tf.data.experimental.assert_cardinality(len(plan))
+        )
 
     def fit(self, sentences: list[list[str]]) -> "RecurrentLM":
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
@@ -250,18 +288,36 @@ class RecurrentLM(SignatureSettings):
         train_seqs = [seqs[i] for i in train_idx]
         val_seqs = [seqs[i] for i in val_idx] or train_seqs
         self._new_model()
-        trainer = LMTrainer(self.model_, self.hidden_, self.output_weights_, num_sampled=self.sampled_softmax,
-                            unigram_counts=self._target_counts(train_seqs) if self.sampled_softmax else None,
-                            stateful_hidden=self.stateful_hidden_, batch_size=self.batch_size)
+        trainer = LMTrainer(
+            self.model_,
+            self.hidden_,
+            self.output_weights_,
+            num_sampled=self.sampled_softmax,
+            unigram_counts=self._target_counts(train_seqs) if self.sampled_softmax else None,
+            stateful_hidden=self.stateful_hidden_,
+            batch_size=self.batch_size,
+        )
         callbacks = []
         if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
-            callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states()))
+            callbacks.append(
+                keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states())
+            )
         stream, val_batches = self._stream(train_seqs, rng), self._sentences(val_seqs)
         jit = False if self.sampled_softmax else "auto"  # the candidate sampler has no XLA kernel
-        outcome = train(trainer, stream, val_batches, self._training_settings(), callbacks=callbacks,
-                        n_train=sum(len(s) - 1 for s in train_seqs), compile_args={"jit_compile": jit})
+        outcome = train(
+            trainer,
+            stream,
+            val_batches,
+            self._training_settings(),
+            callbacks=callbacks,
+            n_train=sum(len(s) - 1 for s in train_seqs),
+            compile_args={"jit_compile": jit},
+        )
         self.history_, self.best_epoch_ = outcome.history, outcome.best_epoch
-        self.seconds_per_epoch_, self.train_tokens_per_s_ = outcome.seconds_per_epoch, outcome.items_per_s
+        self.seconds_per_epoch_, self.train_tokens_per_s_ = (
+            outcome.seconds_per_epoch,
+            outcome.items_per_s,
+        )
         return self
 
     def _training_settings(self):
@@ -270,12 +326,21 @@ class RecurrentLM(SignatureSettings):
         from neural.training import TrainingSettings
 
         epochs = min(self.epochs, self.decay_epochs) if self.decay_epochs else self.epochs
-        return TrainingSettings(epochs=epochs, patience=self.patience, learning_rate=self.learning_rate,
-                                clipnorm=self.clipnorm, ema_momentum=self.ema_momentum,
-                                cosine=bool(self.decay_epochs), plateau_factor=self.lr_decay,
-                                unit="tokens", verbose=self.verbose)
+        return TrainingSettings(
+            epochs=epochs,
+            patience=self.patience,
+            learning_rate=self.learning_rate,
+            clipnorm=self.clipnorm,
+            ema_momentum=self.ema_momentum,
+            cosine=bool(self.decay_epochs),
+            plateau_factor=self.lr_decay,
+            unit="tokens",
+            verbose=self.verbose,
+        )
 
-    def split(self, n_sentences: int, rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def split(
+        self, n_sentences: int, rng: np.random.Generator | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the training and validation sentences among the ``n_sentences`` given to
         :meth:`fit` (``validation_fraction`` of them, drawn with the model's seed), as fit uses them."""
         order = (rng or np.random.default_rng(self.seed)).permutation(n_sentences)
@@ -302,11 +367,13 @@ class RecurrentLM(SignatureSettings):
         for idx, x, y in self._scoring_batches(seqs, lengths):
             lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
             for row, i in enumerate(idx):
-                log_probs[starts[i]: starts[i] + lengths[i]] = lp[row, : lengths[i]]
+                log_probs[starts[i] : starts[i] + lengths[i]] = lp[row, : lengths[i]]
             progress.update(int(lengths[idx].sum()))
         return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
 
-    def context_vectors(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def context_vectors(
+        self, sentences: list[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The vector the output layer reads before each scored token, that token's id and each
         sentence's first token, in :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim),
         int32 (tokens,), int64 (sentences,))``. Each sentence is read alone from a fresh state, as
@@ -315,13 +382,15 @@ class RecurrentLM(SignatureSettings):
 
         seqs = [self._ids(s) for s in sentences]
         lengths, starts, targets = self._flat_targets(seqs)
-        vectors = np.zeros((int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32)
+        vectors = np.zeros(
+            (int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32
+        )
         hidden = self._hidden_fn()
         progress = Progress("context vectors", len(vectors), "tokens", verbose=self.verbose)
         for idx, x, _ in self._scoring_batches(seqs, lengths):
             h = hidden(tf.constant(x)).numpy().astype(np.float32, copy=False)
             for row, i in enumerate(idx):
-                vectors[starts[i]: starts[i] + lengths[i]] = h[row, : lengths[i]]
+                vectors[starts[i] : starts[i] + lengths[i]] = h[row, : lengths[i]]
             progress.update(int(lengths[idx].sum()))
         return vectors, targets, starts
 
@@ -331,11 +400,15 @@ class RecurrentLM(SignatureSettings):
         import tensorflow as tf
 
         if getattr(self, "_hidden_graph", None) is None:
-            self._hidden_graph = tf.function(lambda x: self.hidden_(x, training=False),
-                                             input_signature=[tf.TensorSpec((None, None), tf.int32)])
+            self._hidden_graph = tf.function(
+                lambda x: self.hidden_(x, training=False),
+                input_signature=[tf.TensorSpec((None, None), tf.int32)],
+            )
         return self._hidden_graph
 
-    def log_probs_of(self, vectors: np.ndarray, targets: np.ndarray, block: int = 65_536) -> np.ndarray:
+    def log_probs_of(
+        self, vectors: np.ndarray, targets: np.ndarray, block: int = 65_536
+    ) -> np.ndarray:
         """ln p of each target from the vector the output layer reads before it (the full softmax,
         as :meth:`token_scores` computes it from the same vectors)."""
         import tensorflow as tf
@@ -345,15 +418,22 @@ class RecurrentLM(SignatureSettings):
         if getattr(self, "_vector_score_fn", None) is None:
             weights = self.output_weights_
 
-            @tf.function(input_signature=[tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None,), tf.int32)])
+            @tf.function(
+                input_signature=[
+                    tf.TensorSpec((None, None), tf.float32),
+                    tf.TensorSpec((None,), tf.int32),
+                ]
+            )
             def score(h, y):
                 return -exact_nll(h[None], y[None], weights)
 
             self._vector_score_fn = score
         out = np.zeros(len(targets))
         for start in range(0, len(targets), block):
-            out[start:start + block] = self._vector_score_fn(
-                tf.constant(vectors[start:start + block]), tf.constant(targets[start:start + block].astype(np.int32)))
+            out[start : start + block] = self._vector_score_fn(
+                tf.constant(vectors[start : start + block]),
+                tf.constant(targets[start : start + block].astype(np.int32)),
+            )
         return out
 
     @staticmethod
@@ -362,7 +442,11 @@ class RecurrentLM(SignatureSettings):
         every scored token's id in that order."""
         lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)
         targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
-        return lengths, np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), targets.astype(np.int32)
+        return (
+            lengths,
+            np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64),
+            targets.astype(np.int32),
+        )
 
     def _scoring_batches(self, seqs: list[np.ndarray], lengths: np.ndarray):
         """``(sentence indices, inputs, targets)``: padded batches of whole sentences, similar
@@ -370,7 +454,9 @@ class RecurrentLM(SignatureSettings):
         from neural.batching import plan_batches
         from neural.vocab import pad
 
-        for idx in plan_batches(lengths, batch_size=4 * self.batch_size, max_tokens=self.batch_tokens):
+        for idx in plan_batches(
+            lengths, batch_size=4 * self.batch_size, max_tokens=self.batch_tokens
+        ):
             yield idx, pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
 
     def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
@@ -385,7 +471,11 @@ class RecurrentLM(SignatureSettings):
         from neural.lm_training import exact_nll
 
         if getattr(self, "_score_fn", None) is None:
-            hidden, weights, spec = self.hidden_, self.output_weights_, tf.TensorSpec((None, None), tf.int32)
+            hidden, weights, spec = (
+                self.hidden_,
+                self.output_weights_,
+                tf.TensorSpec((None, None), tf.int32),
+            )
 
             @tf.function(input_signature=[spec, spec])
             def score(x, y):
@@ -401,8 +491,9 @@ class RecurrentLM(SignatureSettings):
 
         return perplexity(self, sentences)
 
-    def sample(self, n_sentences: int, *, seed: int, max_length: int = 100,
-               temperature: float = 1.0) -> list[list[str]]:
+    def sample(
+        self, n_sentences: int, *, seed: int, max_length: int = 100, temperature: float = 1.0
+    ) -> list[list[str]]:
         """``n_sentences`` sentences drawn word by word from ``softmax(logits / temperature)``
         after ``<s>``, each ending at ``</s>`` or ``max_length`` words; reproducible for a ``seed``."""
         if temperature <= 0:
@@ -436,9 +527,13 @@ class RecurrentLM(SignatureSettings):
         """The settings (every constructor argument but ``seed``, ``vocabulary`` and ``verbose``)
         and what fit chose: the cell, the vocabulary's size, the epochs run and the one kept."""
         out = {k: v for k, v in self.get_params().items() if k not in _NOT_SETTINGS}
-        out.update(cell=self.cell, vocabulary_used=len(self.vocab_),
-                   given_vocabulary=self.vocabulary is not None,
-                   epochs_run=len(self.history_), best_epoch=self.best_epoch_)
+        out.update(
+            cell=self.cell,
+            vocabulary_used=len(self.vocab_),
+            given_vocabulary=self.vocabulary is not None,
+            epochs_run=len(self.history_),
+            best_epoch=self.best_epoch_,
+        )
         return out
 
     def n_parameters(self) -> int:
@@ -446,7 +541,12 @@ class RecurrentLM(SignatureSettings):
 
     def model_bytes(self) -> int:
         """Size of the fitted weights (every variable of the model, at its dtype)."""
-        return int(sum(np.prod(w.shape, dtype=np.int64) * np.dtype(w.dtype).itemsize for w in self.model_.weights))
+        return int(
+            sum(
+                np.prod(w.shape, dtype=np.int64) * np.dtype(w.dtype).itemsize
+                for w in self.model_.weights
+            )
+        )
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
@@ -456,9 +556,15 @@ class RecurrentLM(SignatureSettings):
         directory.mkdir(parents=True, exist_ok=True)
         self.model_.save_weights(directory / "model.weights.h5")
         state = {k: getattr(self, k) for k in _FITTED}
-        doc = {"seed": self.seed, "settings": self.params() | {"verbose": self.verbose},
-               "vocabulary": self.vocab_.itos, "state": state}
-        (directory / "language_model.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        doc = {
+            "seed": self.seed,
+            "settings": self.params() | {"verbose": self.verbose},
+            "vocabulary": self.vocab_.itos,
+            "state": state,
+        }
+        (directory / "language_model.json").write_text(
+            json.dumps(doc, ensure_ascii=False), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, directory: str | Path) -> "RecurrentLM":
@@ -470,7 +576,9 @@ class RecurrentLM(SignatureSettings):
         settings = {k: v for k, v in doc["settings"].items() if k in names}
         obj = cls(seed=doc["seed"], **settings)
         if doc["settings"]["given_vocabulary"]:
-            obj.vocabulary = doc["vocabulary"]  # as fitted: its params() say the vocabulary was given
+            obj.vocabulary = doc[
+                "vocabulary"
+            ]  # as fitted: its params() say the vocabulary was given
         obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
         for key, value in doc["state"].items():
             setattr(obj, key, value)
@@ -495,4 +603,3 @@ class GRULM(RecurrentLM):
     """GRU language model (Cho et al. 2014)."""
 
     cell = "gru"
-

@@ -8,7 +8,11 @@ import keras
 # no public name, but keras.layers.RNN checks for it
 from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 
-CELLS = {"simple-rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell, "gru": keras.layers.GRUCell}
+CELLS = {
+    "simple-rnn": keras.layers.SimpleRNNCell,
+    "lstm": keras.layers.LSTMCell,
+    "gru": keras.layers.GRUCell,
+}
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -22,15 +26,19 @@ class TiedEmbedding(keras.layers.Layer):
 
     def build(self, input_shape):
         init = keras.initializers.RandomUniform(-0.05, 0.05)  # as keras.layers.Embedding
-        self.embeddings = self.add_weight(shape=(self.vocab_size, self.dim), initializer=init,
-                                          name="embeddings")
+        self.embeddings = self.add_weight(
+            shape=(self.vocab_size, self.dim), initializer=init, name="embeddings"
+        )
         self.bias = self.add_weight(shape=(self.vocab_size,), initializer="zeros", name="bias")
 
     def call(self, inputs, logits: bool = False):
         from keras import ops
 
         if logits:
-            return ops.matmul(inputs, ops.transpose(ops.cast(self.embeddings, inputs.dtype))) + self.bias
+            return (
+                ops.matmul(inputs, ops.transpose(ops.cast(self.embeddings, inputs.dtype)))
+                + self.bias
+            )
         return ops.take(self.embeddings, ops.cast(inputs, "int32"), axis=0)
 
     def get_config(self):
@@ -66,7 +74,11 @@ class ResetAtStart(keras.layers.Layer, DropoutRNNCell):
 
     def __init__(self, cell, **kwargs):
         super().__init__(**kwargs)
-        self.cell = cell if isinstance(cell, keras.layers.Layer) else keras.saving.deserialize_keras_object(cell)
+        self.cell = (
+            cell
+            if isinstance(cell, keras.layers.Layer)
+            else keras.saving.deserialize_keras_object(cell)
+        )
         self.state_size, self.output_size = self.cell.state_size, self.cell.output_size
 
     def build(self, input_shape):

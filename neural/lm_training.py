@@ -31,24 +31,42 @@ class LMTrainer(keras.Model):
     one ended in (no gradient flows back across batches). :meth:`reset_states` zeroes it.
     """
 
-    def __init__(self, full, hidden, output_weights, *, num_sampled: int | None = None,
-                 unigram_counts: np.ndarray | None = None, distortion: float = 0.75, stateful_hidden=None,
-                 batch_size: int | None = None, **kwargs):
+    def __init__(
+        self,
+        full,
+        hidden,
+        output_weights,
+        *,
+        num_sampled: int | None = None,
+        unigram_counts: np.ndarray | None = None,
+        distortion: float = 0.75,
+        stateful_hidden=None,
+        batch_size: int | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.full, self.hidden, self.output_weights = full, hidden, output_weights
         self.stateful_hidden, self.carried = stateful_hidden, []
         if stateful_hidden is not None:
             if batch_size is None:
                 raise ValueError("carrying the state across batches needs their (fixed) batch size")
-            self.carried = [self.add_weight(shape=(batch_size, int(t.shape[-1])), initializer="zeros",
-                                            trainable=False, name=f"carried_state_{i}")
-                            for i, t in enumerate(stateful_hidden.outputs[1:])]
+            self.carried = [
+                self.add_weight(
+                    shape=(batch_size, int(t.shape[-1])),
+                    initializer="zeros",
+                    trainable=False,
+                    name=f"carried_state_{i}",
+                )
+                for i, t in enumerate(stateful_hidden.outputs[1:])
+            ]
         self.num_sampled = num_sampled
         if num_sampled is not None:
             if unigram_counts is None:
                 raise ValueError("a sampled softmax needs the training unigram counts")
             # every class drawable (a zero count would make its log expected count -inf)
-            self._unigrams = [float(c) for c in np.maximum(np.asarray(unigram_counts, dtype=np.float64), 1.0)]
+            self._unigrams = [
+                float(c) for c in np.maximum(np.asarray(unigram_counts, dtype=np.float64), 1.0)
+            ]
         self.distortion = distortion
         self.loss_tracker = keras.metrics.Mean(name="loss")
 
@@ -71,7 +89,9 @@ class LMTrainer(keras.Model):
             return self.hidden(x, training=training)
         import tensorflow as tf
 
-        h, *final = self.stateful_hidden([tf.convert_to_tensor(t) for t in (x, *self.carried)], training=True)
+        h, *final = self.stateful_hidden(
+            [tf.convert_to_tensor(t) for t in (x, *self.carried)], training=True
+        )
         for v, s in zip(self.carried, final):
             v.assign(tf.stop_gradient(s))
         return h
@@ -84,18 +104,32 @@ class LMTrainer(keras.Model):
         h = tf.reshape(h, (-1, tf.shape(h)[-1]))
         labels = tf.reshape(tf.cast(y, tf.int64), (-1, 1))
         sampled = tf.random.fixed_unigram_candidate_sampler(
-            true_classes=labels, num_true=1, num_sampled=self.num_sampled, unique=True,
-            range_max=len(self._unigrams), distortion=self.distortion, unigrams=self._unigrams)
-        return tf.nn.sampled_softmax_loss(weights=tf.cast(weights, h.dtype), biases=tf.cast(bias, h.dtype),
-                                          labels=labels, inputs=h, num_sampled=self.num_sampled,
-                                          num_classes=len(self._unigrams), sampled_values=sampled,
-                                          remove_accidental_hits=True)
+            true_classes=labels,
+            num_true=1,
+            num_sampled=self.num_sampled,
+            unique=True,
+            range_max=len(self._unigrams),
+            distortion=self.distortion,
+            unigrams=self._unigrams,
+        )
+        return tf.nn.sampled_softmax_loss(
+            weights=tf.cast(weights, h.dtype),
+            biases=tf.cast(bias, h.dtype),
+            labels=labels,
+            inputs=h,
+            num_sampled=self.num_sampled,
+            num_classes=len(self._unigrams),
+            sampled_values=sampled,
+            remove_accidental_hits=True,
+        )
 
     def _full_nll(self, x, y, training):
         if training:  # training batches are small and fixed-size: all their logits at once
             import tensorflow as tf
 
-            return tf.reshape(_softmax_nll(_logits(self._hidden(x, True), *self.output_weights()), y), (-1,))
+            return tf.reshape(
+                _softmax_nll(_logits(self._hidden(x, True), *self.output_weights()), y), (-1,)
+            )
         return exact_nll(self.hidden(x, training=False), y, self.output_weights)
 
     @staticmethod
@@ -164,12 +198,15 @@ def _logits(hidden, weights, bias):
     """The output layer: ``hidden @ weights^T + bias`` in ``hidden``'s dtype."""
     import tensorflow as tf
 
-    return tf.matmul(hidden, tf.cast(weights, hidden.dtype), transpose_b=True) + tf.cast(bias, hidden.dtype)
+    return tf.matmul(hidden, tf.cast(weights, hidden.dtype), transpose_b=True) + tf.cast(
+        bias, hidden.dtype
+    )
 
 
 def _softmax_nll(logits, targets):
     """``-log softmax(logits)[target]`` at every position, in float32."""
     import tensorflow as tf
 
-    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(targets, tf.int32),
-                                                          logits=tf.cast(logits, tf.float32))
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(targets, tf.int32), logits=tf.cast(logits, tf.float32)
+    )

@@ -18,21 +18,41 @@ import numpy as np
 from neural.vocab import Vocabulary
 
 
-def word2vec_matrix(docs: list[list[str]], vocab: Vocabulary, dim: int, *, seed: int = 0,
-                    epochs: int = 5, window: int = 5, min_count: int = 2) -> tuple[np.ndarray, float]:
+def word2vec_matrix(
+    docs: list[list[str]],
+    vocab: Vocabulary,
+    dim: int,
+    *,
+    seed: int = 0,
+    epochs: int = 5,
+    window: int = 5,
+    min_count: int = 2,
+) -> tuple[np.ndarray, float]:
     """``(matrix, coverage)``: a ``(len(vocab), dim)`` float32 embedding whose rows are word2vec
     vectors of the vocabulary's words as word2vec made them; words it did not keep (rarer than
     ``min_count``) get random rows of the same spread, padding a zero row.
     ``coverage`` is the share of vocabulary rows that came from word2vec."""
     from gensim.models import Word2Vec
 
-    w2v = Word2Vec(sentences=docs, vector_size=dim, window=window, min_count=min_count, sg=1, negative=5,
-                   sample=1e-4, workers=1, seed=seed, epochs=epochs)
+    w2v = Word2Vec(
+        sentences=docs,
+        vector_size=dim,
+        window=window,
+        min_count=min_count,
+        sg=1,
+        negative=5,
+        sample=1e-4,
+        workers=1,
+        seed=seed,
+        epochs=epochs,
+    )
     found = [(i, w) for i, w in enumerate(vocab.itos) if w in w2v.wv.key_to_index]
     rows = np.stack([w2v.wv[w] for _, w in found]) if found else np.zeros((0, dim), np.float32)
     # words word2vec dropped: random rows of the same spread as the vectors it kept
     spread = float(rows.std()) if found else 0.05
-    matrix = np.random.default_rng(seed).normal(0.0, spread, size=(len(vocab), dim)).astype(np.float32)
+    matrix = (
+        np.random.default_rng(seed).normal(0.0, spread, size=(len(vocab), dim)).astype(np.float32)
+    )
     matrix[[i for i, _ in found]] = rows
     matrix[0] = 0.0  # padding
     return matrix, len(found) / len(vocab)
@@ -41,9 +61,13 @@ def word2vec_matrix(docs: list[list[str]], vocab: Vocabulary, dim: int, *, seed:
 def set_embedding(model, matrix: np.ndarray, *, trainable: bool = True) -> None:
     """Load ``matrix`` into ``model``'s token embedding: its one embedding table of that shape;
     ``trainable=False`` keeps it fixed when the model is trained (set before ``compile``)."""
-    tables = [w for w in model.weights if tuple(w.shape) == matrix.shape and "embedding" in w.path.lower()]
+    tables = [
+        w for w in model.weights if tuple(w.shape) == matrix.shape and "embedding" in w.path.lower()
+    ]
     if len(tables) != 1:
-        raise ValueError(f"expected one embedding table of shape {matrix.shape} in {model.name}, "
-                         f"found {[w.path for w in tables]}")
+        raise ValueError(
+            f"expected one embedding table of shape {matrix.shape} in {model.name}, "
+            f"found {[w.path for w in tables]}"
+        )
     tables[0].assign(matrix)
     tables[0].trainable = trainable

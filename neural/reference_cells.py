@@ -31,8 +31,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def simple_rnn_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
-                       bias: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
+def simple_rnn_forward(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    h0: np.ndarray | None = None,
+) -> np.ndarray:
     """Every hidden state ``h_1..h_T`` of a SimpleRNN: ``(batch, time, units)``."""
     batch, steps, _ = x.shape
     h = np.zeros((batch, kernel.shape[1])) if h0 is None else h0
@@ -43,9 +48,14 @@ def simple_rnn_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.n
     return out
 
 
-def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
-                 h0: np.ndarray | None = None, c0: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def lstm_forward(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    h0: np.ndarray | None = None,
+    c0: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Every hidden state ``h_1..h_T`` of an LSTM ``(batch, time, units)`` and the last cell state."""
     batch, steps, _ = x.shape
     units = recurrent_kernel.shape[0]
@@ -54,7 +64,9 @@ def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray
     out = np.empty((batch, steps, units))
     for t in range(steps):
         z = x[:, t] @ kernel + h @ recurrent_kernel + bias
-        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))  # Keras order: i, f, c, o
+        i, f, g, o = (
+            z[:, k * units : (k + 1) * units] for k in range(4)
+        )  # Keras order: i, f, c, o
         c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
         h = sigmoid(o) * np.tanh(c)
         out[:, t] = h

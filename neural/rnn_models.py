@@ -33,7 +33,9 @@ from neural.layers import (
 RECURRENT = {"simple-rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
-def build_recurrent(cfg: ArchConfig, cell: str = "lstm", bidirectional: bool = False) -> keras.Model:
+def build_recurrent(
+    cfg: ArchConfig, cell: str = "lstm", bidirectional: bool = False
+) -> keras.Model:
     """Embedding (padding masked) -> Dropout -> [bidirectional] RNN(units) -> Dropout -> Dense.
 
     ``cfg.pooling``: the classifier reads the ``last`` hidden state (the textbook model), or the

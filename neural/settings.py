@@ -14,8 +14,11 @@ def setting_names(cls: type) -> list[str]:
     for klass in cls.__mro__:
         init = klass.__dict__.get("__init__")
         if init is not None:
-            names += [p.name for p in inspect.signature(init).parameters.values()
-                      if p.kind == p.KEYWORD_ONLY and p.name not in names]
+            names += [
+                p.name
+                for p in inspect.signature(init).parameters.values()
+                if p.kind == p.KEYWORD_ONLY and p.name not in names
+            ]
     return names
 
 

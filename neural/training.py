@@ -47,8 +47,16 @@ class TrainingOutcome:
     items_per_s: float | None
 
 
-def train(model: keras.Model, train_data, val_data, settings: TrainingSettings, *, n_train: int,
-          compile_args: dict | None = None, callbacks: tuple | list = ()) -> TrainingOutcome:
+def train(
+    model: keras.Model,
+    train_data,
+    val_data,
+    settings: TrainingSettings,
+    *,
+    n_train: int,
+    compile_args: dict | None = None,
+    callbacks: tuple | list = (),
+) -> TrainingOutcome:
     """Compile ``model`` with the optimizer ``settings`` describe (and ``compile_args``: loss,
     metrics, ``jit_compile``) and fit it on ``train_data`` (``n_train`` items an epoch, for the
     throughput), validated on ``val_data`` after every epoch and early-stopped on its loss; the
@@ -57,8 +65,14 @@ def train(model: keras.Model, train_data, val_data, settings: TrainingSettings, 
     optimizer = adam(_learning_rate(settings, train_data), settings.clipnorm, settings.ema_momentum)
     model.compile(optimizer=optimizer, **(compile_args or {}))
     timer = EpochTimer(n_train, verbose=settings.verbose, unit=settings.unit)
-    model.fit(train_data, validation_data=val_data, epochs=settings.epochs, verbose=0,
-              shuffle=False, callbacks=[*training_callbacks(settings, timer), *callbacks])
+    model.fit(
+        train_data,
+        validation_data=val_data,
+        epochs=settings.epochs,
+        verbose=0,
+        shuffle=False,
+        callbacks=[*training_callbacks(settings, timer), *callbacks],
+    )
     history = timer.records
     best_epoch = int(np.argmin([r["val_loss"] for r in history])) + 1
     return TrainingOutcome(history, best_epoch, *throughput(history, unit=settings.unit))
@@ -90,7 +104,9 @@ class EpochTimer(keras.callbacks.Callback):
     ``--json``.
     """
 
-    def __init__(self, n_train: int, *, verbose: bool = True, every: float = 30.0, unit: str = "docs"):
+    def __init__(
+        self, n_train: int, *, verbose: bool = True, every: float = 30.0, unit: str = "docs"
+    ):
         super().__init__()
         self.n_train, self.verbose, self.every, self.unit = n_train, verbose, every, unit
         self.records: list[dict] = []
@@ -114,8 +130,10 @@ class EpochTimer(keras.callbacks.Callback):
         epoch = f"{len(self.records) + 1}" + (f"/{epochs}" if epochs else "")
         if not steps:
             return f"epoch {epoch}: {self._batches} batches, {elapsed:.0f}s"
-        return (f"epoch {epoch}: {self._batches:,} of {steps:,} batches, {elapsed:.0f}s"
-                f"{_time_left(elapsed, self._batches, steps)} in the epoch")
+        return (
+            f"epoch {epoch}: {self._batches:,} of {steps:,} batches, {elapsed:.0f}s"
+            f"{_time_left(elapsed, self._batches, steps)} in the epoch"
+        )
 
     def on_test_begin(self, logs=None):
         if self._train_end is None:  # validation inside fit(): the training pass is over
@@ -124,14 +142,22 @@ class EpochTimer(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         end = time.perf_counter()
         train_s = (self._train_end or end) - self._t0
-        rec = {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()},
-               "seconds": end - self._t0, "train_seconds": train_s,
-               f"train_{self.unit}_per_s": self.n_train / train_s if train_s > 0 else float("inf")}
+        rec = {
+            "epoch": epoch + 1,
+            **{k: float(v) for k, v in (logs or {}).items()},
+            "seconds": end - self._t0,
+            "train_seconds": train_s,
+            f"train_{self.unit}_per_s": self.n_train / train_s if train_s > 0 else float("inf"),
+        }
         self.records.append(rec)
         if self.verbose:
             metrics = ", ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items())
-            print(f"  epoch {epoch + 1}: {metrics} ({rec['seconds']:.1f}s, "
-                  f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)", file=sys.stderr, flush=True)
+            print(
+                f"  epoch {epoch + 1}: {metrics} ({rec['seconds']:.1f}s, "
+                f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 class Progress:
@@ -139,8 +165,16 @@ class Progress:
     kNN memory) works through ``total`` items: how many are done and the time left at the pace so
     far. Silent when ``verbose`` is false or the pass ends sooner."""
 
-    def __init__(self, what: str, total: int, unit: str, *, verbose: bool = True, every: float = 30.0):
-        self.what, self.total, self.unit, self.verbose, self.every = what, total, unit, verbose, every
+    def __init__(
+        self, what: str, total: int, unit: str, *, verbose: bool = True, every: float = 30.0
+    ):
+        self.what, self.total, self.unit, self.verbose, self.every = (
+            what,
+            total,
+            unit,
+            verbose,
+            every,
+        )
         self.done = 0
         self._t0 = self._last = time.perf_counter()
 
@@ -152,8 +186,10 @@ class Progress:
             self._last = now
 
     def line(self, elapsed: float) -> str:
-        return (f"{self.what}: {self.done:,} of {self.total:,} {self.unit}, {elapsed:.0f}s"
-                f"{_time_left(elapsed, self.done, self.total)}")
+        return (
+            f"{self.what}: {self.done:,} of {self.total:,} {self.unit}, {elapsed:.0f}s"
+            f"{_time_left(elapsed, self.done, self.total)}"
+        )
 
 
 def _time_left(elapsed: float, done: int, total: int) -> str:
@@ -163,8 +199,13 @@ def _time_left(elapsed: float, done: int, total: int) -> str:
         return ""
     seconds = elapsed / done * max(total - done, 0)
     minutes = round(seconds / 60)
-    text = (f"{seconds:.0f}s" if seconds < 90 else f"{minutes} min" if minutes < 60
-            else f"{minutes // 60} h {minutes % 60:02d} min")
+    text = (
+        f"{seconds:.0f}s"
+        if seconds < 90
+        else f"{minutes} min"
+        if minutes < 60
+        else f"{minutes // 60} h {minutes % 60:02d} min"
+    )
     return f", about {text} left"
 
 
@@ -174,13 +215,17 @@ def throughput(records: list[dict], unit: str = "docs") -> tuple[float | None, f
     if not records:
         return None, None
     steady = records[1:] or records
-    return (float(np.median([r["seconds"] for r in steady])),
-            float(np.median([r[f"train_{unit}_per_s"] for r in steady])))
+    return (
+        float(np.median([r["seconds"] for r in steady])),
+        float(np.median([r[f"train_{unit}_per_s"] for r in steady])),
+    )
 
 
 def early_stopping(patience: int) -> keras.callbacks.Callback:
     """Stop when validation loss has not improved for ``patience`` epochs; keep the best weights."""
-    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    return keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
 
 
 def stopping_callbacks(patience: int, timer: EpochTimer, ema_momentum: float | None) -> list:
@@ -190,8 +235,11 @@ def stopping_callbacks(patience: int, timer: EpochTimer, ema_momentum: float | N
     return [ValidateAveragedWeights(), *callbacks] if ema_momentum is not None else callbacks
 
 
-def adam(learning_rate: "float | keras.optimizers.schedules.LearningRateSchedule", clipnorm: float | None,
-         ema_momentum: float | None = None) -> keras.optimizers.Optimizer:
+def adam(
+    learning_rate: "float | keras.optimizers.schedules.LearningRateSchedule",
+    clipnorm: float | None,
+    ema_momentum: float | None = None,
+) -> keras.optimizers.Optimizer:
     """Adam (Kingma & Ba 2015) at a fixed or scheduled learning rate (:func:`cosine_decay`), with
     optional gradient-norm clipping (RNNs: Pascanu et al. 2013) and, with ``ema_momentum``, an
     exponential moving average of the weights (Polyak & Juditsky 1992; see
@@ -200,7 +248,9 @@ def adam(learning_rate: "float | keras.optimizers.schedules.LearningRateSchedule
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm or None, **averaging)
 
 
-def cosine_decay(learning_rate: float, steps: int) -> keras.optimizers.schedules.LearningRateSchedule:
+def cosine_decay(
+    learning_rate: float, steps: int
+) -> keras.optimizers.schedules.LearningRateSchedule:
     """A learning rate falling from ``learning_rate`` to zero along half a cosine over ``steps``
     updates (Loshchilov & Hutter 2017, without restarts): large steps first, then ever smaller ones
     that settle the weights, for models whose validation loss is best after an epoch or two."""

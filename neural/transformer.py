@@ -28,7 +28,9 @@ POSITIONS = ("learned", "sinusoidal")
 def check_positions(positions: str) -> None:
     """Reject a ``positions`` that is not one of :data:`POSITIONS`."""
     if positions not in POSITIONS:
-        raise ValueError(f"positions must be one of {POSITIONS} for the transformer, got {positions!r}")
+        raise ValueError(
+            f"positions must be one of {POSITIONS} for the transformer, got {positions!r}"
+        )
 
 
 @keras.saving.register_keras_serializable(package="bench")
@@ -41,12 +43,18 @@ class TokenAndPositionEmbedding(layers.Layer):
     Produces the padding mask (token id 0) for the layers after it.
     """
 
-    def __init__(self, vocab_size: int, max_len: int, embed_dim: int, positions: str = "learned", **kwargs):
+    def __init__(
+        self, vocab_size: int, max_len: int, embed_dim: int, positions: str = "learned", **kwargs
+    ):
         super().__init__(**kwargs)
         check_positions(positions)
         self.vocab_size, self.max_len, self.embed_dim = vocab_size, max_len, embed_dim
         self.tokens = layers.Embedding(vocab_size, embed_dim, name="tokens")
-        self.positions = layers.Embedding(max_len, embed_dim, name="positions") if positions == "learned" else None
+        self.positions = (
+            layers.Embedding(max_len, embed_dim, name="positions")
+            if positions == "learned"
+            else None
+        )
 
     def build(self, input_shape):
         self.tokens.build(input_shape)
@@ -55,7 +63,11 @@ class TokenAndPositionEmbedding(layers.Layer):
 
     def call(self, token_ids):
         steps = ops.arange(ops.shape(token_ids)[-1])
-        where = self.positions(steps) if self.positions is not None else sinusoids(steps, self.embed_dim)
+        where = (
+            self.positions(steps)
+            if self.positions is not None
+            else sinusoids(steps, self.embed_dim)
+        )
         return self.tokens(token_ids) + ops.expand_dims(where, 0)
 
     def compute_mask(self, token_ids, mask=None):
@@ -65,8 +77,13 @@ class TokenAndPositionEmbedding(layers.Layer):
         return (*input_shape, self.embed_dim)
 
     def get_config(self):
-        return {**super().get_config(), "vocab_size": self.vocab_size, "max_len": self.max_len,
-                "embed_dim": self.embed_dim, "positions": "sinusoidal" if self.positions is None else "learned"}
+        return {
+            **super().get_config(),
+            "vocab_size": self.vocab_size,
+            "max_len": self.max_len,
+            "embed_dim": self.embed_dim,
+            "positions": "sinusoidal" if self.positions is None else "learned",
+        }
 
 
 def sinusoids(steps, dim: int):
@@ -85,8 +102,9 @@ class TransformerBlock(layers.Layer):
         super().__init__(**kwargs)
         self.embed_dim, self.heads, self.ff_dim, self.rate = embed_dim, heads, ff_dim, dropout
         self.supports_masking = True
-        self.attention = layers.MultiHeadAttention(heads, key_dim=max(embed_dim // heads, 1),
-                                                   dropout=dropout, name="attention")
+        self.attention = layers.MultiHeadAttention(
+            heads, key_dim=max(embed_dim // heads, 1), dropout=dropout, name="attention"
+        )
         self.ffn_in = layers.Dense(ff_dim, activation="relu", name="ffn_in")
         self.ffn_out = layers.Dense(embed_dim, name="ffn_out")
         self.norm1 = layers.LayerNormalization(epsilon=1e-6, name="norm1")
@@ -115,8 +133,13 @@ class TransformerBlock(layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "embed_dim": self.embed_dim, "heads": self.heads,
-                "ff_dim": self.ff_dim, "dropout": self.rate}
+        return {
+            **super().get_config(),
+            "embed_dim": self.embed_dim,
+            "heads": self.heads,
+            "ff_dim": self.ff_dim,
+            "dropout": self.rate,
+        }
 
 
 def build_transformer(cfg: ArchConfig) -> keras.Model:
@@ -136,10 +159,20 @@ class TransformerClassifier(KerasTextClassifier):
     ("mean" or "max") reads its outputs, ``positions`` ("learned" or "sinusoidal") says where a
     token is."""
 
-    def __init__(self, *, heads: int = 2, ff_dim: int = 128, blocks: int = 1, pooling: str = "mean",
-                 positions: str = "learned", **kwargs):
+    def __init__(
+        self,
+        *,
+        heads: int = 2,
+        ff_dim: int = 128,
+        blocks: int = 1,
+        pooling: str = "mean",
+        positions: str = "learned",
+        **kwargs,
+    ):
         if pooling not in ("mean", "max"):
-            raise ValueError(f"pooling must be 'mean' or 'max' for the transformer, got {pooling!r}")
+            raise ValueError(
+                f"pooling must be 'mean' or 'max' for the transformer, got {pooling!r}"
+            )
         check_positions(positions)
         super().__init__(**kwargs)
         self.pooling = pooling

@@ -13,8 +13,13 @@ class Vocabulary:
     """Special tokens first (index 0 is padding, 1 is ``<unk>``), then the most frequent training
     tokens seen at least ``min_count`` times, ``size`` entries in all (``None``: no limit)."""
 
-    def __init__(self, docs: list[list[str]], size: int | None, min_count: int = 1,
-                 specials: tuple[str, ...] = (PAD, UNK)):
+    def __init__(
+        self,
+        docs: list[list[str]],
+        size: int | None,
+        min_count: int = 1,
+        specials: tuple[str, ...] = (PAD, UNK),
+    ):
         counts = Counter(tok for doc in docs for tok in doc)
         for s in specials:
             counts.pop(s, None)
@@ -42,7 +47,9 @@ class Vocabulary:
         return [get(tok, unk) for tok in doc]
 
 
-def choose_max_len(docs: list[list[str]], *, quantile: float = 0.95, cap: int = 500, floor: int = 8) -> int:
+def choose_max_len(
+    docs: list[list[str]], *, quantile: float = 0.95, cap: int = 500, floor: int = 8
+) -> int:
     """Sequence length from the training length distribution: its ``quantile``, within [floor, cap]."""
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     q = int(np.quantile(lengths, quantile)) if len(lengths) else floor
@@ -57,7 +64,7 @@ def truncate(ids: list[int], max_len: int, head: float = 0.0) -> np.ndarray:
     if len(ids) <= max_len:
         return np.asarray(ids, dtype=np.int32)
     n_head = int(round(head * max_len))
-    return np.asarray(ids[:n_head] + ids[len(ids) - (max_len - n_head):], dtype=np.int32)
+    return np.asarray(ids[:n_head] + ids[len(ids) - (max_len - n_head) :], dtype=np.int32)
 
 
 def pad(seqs: list, max_len: int | None = None) -> np.ndarray:

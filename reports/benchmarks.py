@@ -20,25 +20,38 @@ def load_benchmarks(path: Path) -> dict:
     except OSError as exc:
         raise BenchError(f"cannot read benchmark file {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BenchError(f"{path} is not JSON; give the file `pytest --benchmark-only "
-                         "--benchmark-json=FILE` writes") from None
+        raise BenchError(
+            f"{path} is not JSON; give the file `pytest --benchmark-only "
+            "--benchmark-json=FILE` writes"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
-        raise BenchError(f"{path} has no 'benchmarks' list; give the file `pytest --benchmark-only "
-                         "--benchmark-json=FILE` writes")
+        raise BenchError(
+            f"{path} has no 'benchmarks' list; give the file `pytest --benchmark-only "
+            "--benchmark-json=FILE` writes"
+        )
     groups: dict[str, list[dict]] = {}
     for b in doc["benchmarks"]:
         stats = b.get("stats") or {}
         extra = b.get("extra_info") or {}
-        groups.setdefault(b.get("group") or "(no group)", []).append({
-            "name": b.get("name", "?"), "mean": stats.get("mean"), "stddev": stats.get("stddev"),
-            "min": stats.get("min"), "rounds": stats.get("rounds"), "ops": stats.get("ops"),
-            "extra": ", ".join(f"{k}={_short(v)}" for k, v in sorted(extra.items())),
-        })
+        groups.setdefault(b.get("group") or "(no group)", []).append(
+            {
+                "name": b.get("name", "?"),
+                "mean": stats.get("mean"),
+                "stddev": stats.get("stddev"),
+                "min": stats.get("min"),
+                "rounds": stats.get("rounds"),
+                "ops": stats.get("ops"),
+                "extra": ", ".join(f"{k}={_short(v)}" for k, v in sorted(extra.items())),
+            }
+        )
     machine = doc.get("machine_info") or {}
     return {
         "groups": [{"name": k, "rows": v} for k, v in sorted(groups.items())],
-        "datetime": doc.get("datetime", ""), "version": doc.get("version", ""),
-        "machine": {k: _cpu_name(machine[k]) for k in ("node", "python_version", "cpu") if k in machine},
+        "datetime": doc.get("datetime", ""),
+        "version": doc.get("version", ""),
+        "machine": {
+            k: _cpu_name(machine[k]) for k in ("node", "python_version", "cpu") if k in machine
+        },
         "path": str(path),
     }
 

@@ -25,7 +25,9 @@ from bench.results import RunResult
 def wall_seconds(started_at: str, finished_at: str) -> float | None:
     """Seconds between two ISO timestamps, ``None`` if either is missing or malformed."""
     try:
-        return (dt.datetime.fromisoformat(finished_at) - dt.datetime.fromisoformat(started_at)).total_seconds()
+        return (
+            dt.datetime.fromisoformat(finished_at) - dt.datetime.fromisoformat(started_at)
+        ).total_seconds()
     except (TypeError, ValueError):
         return None
 
@@ -45,53 +47,105 @@ def provenance(machine: dict | None, versions: dict | None) -> str:
     """One line naming the machine, commit and deep-learning libraries of a run."""
     machine, versions = machine or {}, versions or {}
     commit = machine.get("code_commit")
-    code = (f"commit {commit[:7]}{' (modified)' if machine.get('code_modified') else ''}"
-            if commit else "commit unknown")
+    code = (
+        f"commit {commit[:7]}{' (modified)' if machine.get('code_modified') else ''}"
+        if commit
+        else "commit unknown"
+    )
     tf = versions.get("tensorflow") or versions.get("tensorflow-cpu")
-    libs = ", ".join(f"{name} {v}" for name, v in (("TensorFlow", tf), ("Keras", versions.get("keras"))) if v)
+    libs = ", ".join(
+        f"{name} {v}" for name, v in (("TensorFlow", tf), ("Keras", versions.get("keras"))) if v
+    )
     gen = f" ({machine['cpu_generation']})" if machine.get("cpu_generation") else ""
     cpu = f"{machine.get('cpu', '?')}{gen} × {machine.get('cpu_count', '?')}"
     return "; ".join(x for x in (cpu, code, libs) if x)
 
 
 def classification_rows(results: list[RunResult]) -> list[dict]:
-    return [{"dataset": r.dataset, "task": "classification", "family": r.family,
-             "seconds": wall_seconds(r.started_at, r.finished_at), "finished_at": r.finished_at,
-             "provenance": provenance(r.machine, r.versions)} for r in results]
+    return [
+        {
+            "dataset": r.dataset,
+            "task": "classification",
+            "family": r.family,
+            "seconds": wall_seconds(r.started_at, r.finished_at),
+            "finished_at": r.finished_at,
+            "provenance": provenance(r.machine, r.versions),
+        }
+        for r in results
+    ]
 
 
 def lm_rows(lm: pd.DataFrame) -> list[dict]:
     """The LM frame's rows, plus one per (dataset, seed) for the n-gram counting they share."""
     if lm.empty:
         return []
-    rows = [{"dataset": row.dataset, "task": "language model", "family": row.family,
-             "seconds": row.own_seconds, "finished_at": row.finished_at, "provenance": row.provenance}
-            for row in lm.itertuples()]
-    counted = lm.dropna(subset=["count_seconds"]).groupby(["dataset", "seed"])["count_seconds"].max()
-    rows += [{"dataset": dataset, "task": "language model", "family": "classic", "seconds": seconds,
-              "finished_at": None, "provenance": None, "shared": True}
-             for (dataset, _), seconds in counted.items()]
+    rows = [
+        {
+            "dataset": row.dataset,
+            "task": "language model",
+            "family": row.family,
+            "seconds": row.own_seconds,
+            "finished_at": row.finished_at,
+            "provenance": row.provenance,
+        }
+        for row in lm.itertuples()
+    ]
+    counted = (
+        lm.dropna(subset=["count_seconds"]).groupby(["dataset", "seed"])["count_seconds"].max()
+    )
+    rows += [
+        {
+            "dataset": dataset,
+            "task": "language model",
+            "family": "classic",
+            "seconds": seconds,
+            "finished_at": None,
+            "provenance": None,
+            "shared": True,
+        }
+        for (dataset, _), seconds in counted.items()
+    ]
     return rows
 
 
 def compute_tables(results: list[RunResult], lm: pd.DataFrame) -> dict:
     """``rows``: hours per dataset, task and family; ``total``; ``provenance``: runs per origin."""
-    frame = pd.DataFrame(classification_rows(results) + lm_rows(lm),
-                         columns=["dataset", "task", "family", "seconds", "finished_at", "provenance", "shared"])
+    frame = pd.DataFrame(
+        classification_rows(results) + lm_rows(lm),
+        columns=["dataset", "task", "family", "seconds", "finished_at", "provenance", "shared"],
+    )
     if frame.empty:
         return {"rows": [], "total": None, "provenance": []}
     runs = frame[frame["shared"] != True]  # noqa: E712 (NaN for the runs, True for shared counting)
-    per = frame.groupby(["dataset", "task", "family"]).agg(seconds=("seconds", "sum")).join(
-        runs.groupby(["dataset", "task", "family"]).size().rename("runs")).fillna({"runs": 0}).reset_index()
+    per = (
+        frame.groupby(["dataset", "task", "family"])
+        .agg(seconds=("seconds", "sum"))
+        .join(runs.groupby(["dataset", "task", "family"]).size().rename("runs"))
+        .fillna({"runs": 0})
+        .reset_index()
+    )
     per["hours"] = per["seconds"] / 3600
-    origins = (runs.groupby("provenance", dropna=False)
-               .agg(runs=("task", "size"), hours=("seconds", lambda s: s.sum() / 3600),
-                    first=("finished_at", "min"), last=("finished_at", "max"))
-               .reset_index().sort_values("first"))
+    origins = (
+        runs.groupby("provenance", dropna=False)
+        .agg(
+            runs=("task", "size"),
+            hours=("seconds", lambda s: s.sum() / 3600),
+            first=("finished_at", "min"),
+            last=("finished_at", "max"),
+        )
+        .reset_index()
+        .sort_values("first")
+    )
     finished = runs["finished_at"].dropna()
-    total = {"runs": int(len(runs)), "hours": float(frame["seconds"].sum() / 3600),
-             "untimed": int(runs["seconds"].isna().sum()),
-             "first": finished.min() if not finished.empty else None,
-             "last": finished.max() if not finished.empty else None}
-    return {"rows": per.astype(object).where(per.notna(), None).to_dict("records"), "total": total,
-            "provenance": origins.astype(object).where(origins.notna(), None).to_dict("records")}
+    total = {
+        "runs": int(len(runs)),
+        "hours": float(frame["seconds"].sum() / 3600),
+        "untimed": int(runs["seconds"].isna().sum()),
+        "first": finished.min() if not finished.empty else None,
+        "last": finished.max() if not finished.empty else None,
+    }
+    return {
+        "rows": per.astype(object).where(per.notna(), None).to_dict("records"),
+        "total": total,
+        "provenance": origins.astype(object).where(origins.notna(), None).to_dict("records"),
+    }

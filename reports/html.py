@@ -84,8 +84,9 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def render_report(results_dir: Path, *, profile: str | None = None,
-                  benchmarks: str | Path | None = None) -> Path:
+def render_report(
+    results_dir: Path, *, profile: str | None = None, benchmarks: str | Path | None = None
+) -> Path:
     """Write one page per profile and ``results_dir/report/index.html``; return the index path.
 
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
@@ -98,8 +99,10 @@ def render_report(results_dir: Path, *, profile: str | None = None,
     if profile is None:
         profile = max(results, key=lambda r: r.finished_at).profile
     elif profile not in profiles:
-        raise BenchError(f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
-                         f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first")
+        raise BenchError(
+            f"no results for profile {profile!r} in {results_dir / 'runs'} (there are: "
+            f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` first"
+        )
     bench_data = _benchmarks(results_dir, benchmarks)
     lm_scale = load_lm_scale(results_dir)
     generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -107,11 +110,16 @@ def render_report(results_dir: Path, *, profile: str | None = None,
     out_dir = results_dir / "report"
     index = out_dir / "index.html"
     for p in profiles:
-        context = page_context([r for r in results if r.profile == p], lm[lm["profile"] == p], p,
-                               lm_scale[lm_scale["profile"] == p])
+        context = page_context(
+            [r for r in results if r.profile == p],
+            lm[lm["profile"] == p],
+            p,
+            lm_scale[lm_scale["profile"] == p],
+        )
         nav = [{"name": q, "href": page_name(q), "current": q == p} for q in profiles]
-        html = template.render(**context, nav=nav, benchmarks=bench_data, generated=generated,
-                               superseded_note=note)
+        html = template.render(
+            **context, nav=nav, benchmarks=bench_data, generated=generated, superseded_note=note
+        )
         _write(out_dir / page_name(p), html)
         if p == profile:
             _write(index, html)

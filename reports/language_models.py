@@ -24,10 +24,33 @@ from bench.lm_results import InvalidResultError, LMResult, LMScaleResult
 from bench.results import config_key
 from reports.compute import lm_own_seconds, provenance
 
-COLUMNS = ["dataset", "profile", "seed", "model", "family", "order", "smoothing", "perplexity",
-           "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "tokenizer", "seen_ngram_share",
-           "score_seconds", "tokens_per_s_scoring", "n_parameters", "model_bytes", "count_seconds",
-           "finished_at", "own_seconds", "provenance", "config", "samples", "history"]
+COLUMNS = [
+    "dataset",
+    "profile",
+    "seed",
+    "model",
+    "family",
+    "order",
+    "smoothing",
+    "perplexity",
+    "perplexity_excl_oov",
+    "oov",
+    "tokens",
+    "fit_seconds",
+    "tokenizer",
+    "seen_ngram_share",
+    "score_seconds",
+    "tokens_per_s_scoring",
+    "n_parameters",
+    "model_bytes",
+    "count_seconds",
+    "finished_at",
+    "own_seconds",
+    "provenance",
+    "config",
+    "samples",
+    "history",
+]
 
 
 class InvalidResultWarning(UserWarning):
@@ -62,8 +85,11 @@ def read_lm_results(results_dir: Path) -> tuple[list[LMResult], list[str]]:
 
 def _warn(problems: list[str]) -> None:
     for problem in problems:
-        warnings.warn(f"left out a result file that fails validation: {problem}",
-                      InvalidResultWarning, stacklevel=3)
+        warnings.warn(
+            f"left out a result file that fails validation: {problem}",
+            InvalidResultWarning,
+            stacklevel=3,
+        )
 
 
 def lm_frame(results: list[LMResult]) -> pd.DataFrame:
@@ -88,8 +114,15 @@ def lm_frame(results: list[LMResult]) -> pd.DataFrame:
         row["history"] = r.history or None  # a neural LM's per-epoch records
         rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("perplexity", "seen_ngram_share", "tokens_per_s_scoring", "n_parameters",
-                   "model_bytes", "count_seconds", "own_seconds"):
+    for column in (
+        "perplexity",
+        "seen_ngram_share",
+        "tokens_per_s_scoring",
+        "n_parameters",
+        "model_bytes",
+        "count_seconds",
+        "own_seconds",
+    ):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame.dropna(subset=["perplexity", "dataset", "model"])
 
@@ -106,8 +139,11 @@ def _samples(value) -> list[dict] | None:
     """A run's sampled sentences as stored, or None when it has none or they are malformed."""
     if not isinstance(value, list):
         return None
-    out = [{"temperature": s.get("temperature"), "sentences": [str(t) for t in s["sentences"]]}
-           for s in value if isinstance(s, dict) and isinstance(s.get("sentences"), list)]
+    out = [
+        {"temperature": s.get("temperature"), "sentences": [str(t) for t in s["sentences"]]}
+        for s in value
+        if isinstance(s, dict) and isinstance(s.get("sentences"), list)
+    ]
     return out or None
 
 
@@ -118,25 +154,49 @@ def lm_samples(frame: pd.DataFrame) -> list[dict]:
     if frame.empty or "samples" not in frame:
         return []
     with_samples = frame[frame["samples"].notna()].sort_values(["perplexity", "seed"])
-    chosen = [*with_samples[with_samples["family"] == "classic"].head(1).itertuples(),
-              *with_samples[with_samples["family"] != "classic"].sort_values("seed")
-              .drop_duplicates("model").sort_values("perplexity").itertuples()]
-    return [{"model": r.model, "perplexity": r.perplexity, "temperature": s["temperature"],
-             "detail": f"{r.smoothing}, order {int(r.order)}" if r.family == "classic" else "",
-             "sentences": s["sentences"]}
-            for r in chosen for s in r.samples]
+    chosen = [
+        *with_samples[with_samples["family"] == "classic"].head(1).itertuples(),
+        *with_samples[with_samples["family"] != "classic"]
+        .sort_values("seed")
+        .drop_duplicates("model")
+        .sort_values("perplexity")
+        .itertuples(),
+    ]
+    return [
+        {
+            "model": r.model,
+            "perplexity": r.perplexity,
+            "temperature": s["temperature"],
+            "detail": f"{r.smoothing}, order {int(r.order)}" if r.family == "classic" else "",
+            "sentences": s["sentences"],
+        }
+        for r in chosen
+        for s in r.samples
+    ]
 
 
-SCALE_COLUMNS = ["dataset", "profile", "model", "family", "tokenizer", "train_size", "train_tokens",
-                 "fit_seconds", "fit_memory_mb", "peak_rss_mb", "perplexity"]
+SCALE_COLUMNS = [
+    "dataset",
+    "profile",
+    "model",
+    "family",
+    "tokenizer",
+    "train_size",
+    "train_tokens",
+    "fit_seconds",
+    "fit_memory_mb",
+    "peak_rss_mb",
+    "perplexity",
+]
 
 
 def load_lm_scale(results_dir: Path) -> pd.DataFrame:
     """The n-gram scaling points (``bench scale``; ``<results>/lm_scale/``) as size-curve rows:
     the columns of ``reports.tables.size_frame`` plus perplexity, accuracy empty. Each file left
     out is named in an ``InvalidResultWarning``."""
-    points, problems = _read(sorted((results_dir / "lm_scale").glob("*.json")), LMScaleResult,
-                             LMScaleResult.TASK)
+    points, problems = _read(
+        sorted((results_dir / "lm_scale").glob("*.json")), LMScaleResult, LMScaleResult.TASK
+    )
     _warn(problems)
     rows = []
     for point in points:
@@ -153,10 +213,20 @@ def lm_summary(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     keys = ["dataset", "model", "family", "order", "smoothing", "tokenizer"]
-    return (frame.groupby(keys, dropna=False)
-            .agg(perplexity=("perplexity", "mean"), fit_seconds=("fit_seconds", "mean"),
-                 oov=("oov", "first"), tokens=("tokens", "first"), seeds=("seed", "count"),
-                 seen_ngram_share=("seen_ngram_share", "first"),
-                 tokens_per_s_scoring=("tokens_per_s_scoring", "mean"),
-                 n_parameters=("n_parameters", "first"), model_bytes=("model_bytes", "first"))
-            .reset_index().sort_values(["dataset", "perplexity"]).reset_index(drop=True))
+    return (
+        frame.groupby(keys, dropna=False)
+        .agg(
+            perplexity=("perplexity", "mean"),
+            fit_seconds=("fit_seconds", "mean"),
+            oov=("oov", "first"),
+            tokens=("tokens", "first"),
+            seeds=("seed", "count"),
+            seen_ngram_share=("seen_ngram_share", "first"),
+            tokens_per_s_scoring=("tokens_per_s_scoring", "mean"),
+            n_parameters=("n_parameters", "first"),
+            model_bytes=("model_bytes", "first"),
+        )
+        .reset_index()
+        .sort_values(["dataset", "perplexity"])
+        .reset_index(drop=True)
+    )

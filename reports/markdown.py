@@ -43,13 +43,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _pivot(cells: dict[tuple[str, str], tuple[float, str]], datasets: list[str], rows: list[str],
-           higher_is_better: bool) -> list[list[str]]:
+def _pivot(
+    cells: dict[tuple[str, str], tuple[float, str]],
+    datasets: list[str],
+    rows: list[str],
+    higher_is_better: bool,
+) -> list[list[str]]:
     """``cells[(row, dataset)] = (value, text)`` as table rows, the best value per dataset in
     bold."""
     pick = max if higher_is_better else min
-    best = {d: pick((v for (_, dd), (v, _) in cells.items() if dd == d), default=None)
-            for d in datasets}
+    best = {
+        d: pick((v for (_, dd), (v, _) in cells.items() if dd == d), default=None) for d in datasets
+    }
     out = []
     for r in rows:
         line = [f"`{r}`"]
@@ -110,12 +115,20 @@ def source_line(finished_at: list, machines: list[str]) -> str:
     their ``finished_at``) and the machines (``_machine`` labels, one per run)."""
     runs = f"{len(machines)} run{'s' * (len(machines) != 1)}"
     dates = sorted(str(t)[:10] for t in finished_at if isinstance(t, str) and t)
-    when = ("(finish dates not recorded)" if not dates
-            else f"finished {dates[0]}" if dates[0] == dates[-1]
-            else f"finished between {dates[0]} and {dates[-1]}")
+    when = (
+        "(finish dates not recorded)"
+        if not dates
+        else f"finished {dates[0]}"
+        if dates[0] == dates[-1]
+        else f"finished between {dates[0]} and {dates[-1]}"
+    )
     counts = Counter(machines)
-    where = (next(iter(counts)) if len(counts) == 1 else f"{len(counts)} machines: "
-             + "; ".join(f"{m} ({n} run{'s' * (n != 1)})" for m, n in counts.most_common()))
+    where = (
+        next(iter(counts))
+        if len(counts) == 1
+        else f"{len(counts)} machines: "
+        + "; ".join(f"{m} ({n} run{'s' * (n != 1)})" for m, n in counts.most_common())
+    )
     return f"Source: {runs} {when}, on {where}."
 
 
@@ -124,17 +137,32 @@ def markdown_report(results, lm: pd.DataFrame, profile: str) -> str:
     by its ``source_line``."""
     lm = lm[lm["profile"] == profile] if not lm.empty else lm
     shown = [r for r in results if r.profile == profile and r.max_train is None]  # the table's runs
-    parts = [f"## Profile `{profile}`", "",
-             "Test accuracy, mean ± standard deviation over seeds (number of seeds); "
-             "bold: best on the dataset.",
-             "", classification_table(shown)]
+    parts = [
+        f"## Profile `{profile}`",
+        "",
+        "Test accuracy, mean ± standard deviation over seeds (number of seeds); "
+        "bold: best on the dataset.",
+        "",
+        classification_table(shown),
+    ]
     if shown:
-        parts += ["", source_line([r.finished_at for r in shown],
-                                  [_machine(provenance(r.machine, r.versions)) for r in shown])]
+        parts += [
+            "",
+            source_line(
+                [r.finished_at for r in shown],
+                [_machine(provenance(r.machine, r.versions)) for r in shown],
+            ),
+        ]
     if not lm.empty:
         machines = [_machine(p) for p in lm["provenance"]]
-        parts += ["", "Test perplexity (lower is better); n-gram smoothings at their best order.",
-                  "", lm_table(lm), "", source_line(list(lm["finished_at"]), machines)]
+        parts += [
+            "",
+            "Test perplexity (lower is better); n-gram smoothings at their best order.",
+            "",
+            lm_table(lm),
+            "",
+            source_line(list(lm["finished_at"]), machines),
+        ]
     return "\n".join(parts) + "\n"
 
 
@@ -149,8 +177,10 @@ def render_markdown(results_dir: Path, profile: str | None = None) -> tuple[str,
     if not profiles:
         raise UserError(f"no results in {results_dir}; run `python -m bench all` first")
     if profile is not None and profile not in profiles:
-        raise UserError(f"no results for profile {profile!r} in {results_dir} (there are: "
-                        f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` "
-                        "first")
+        raise UserError(
+            f"no results for profile {profile!r} in {results_dir} (there are: "
+            f"{', '.join(profiles)}); run `python -m bench all --profile {profile}` "
+            "first"
+        )
     text = "\n".join(markdown_report(results, lm, p) for p in ([profile] if profile else profiles))
     return text, note

@@ -34,9 +34,15 @@ def references_for(dataset: str, summary: pd.DataFrame | None = None) -> list[di
             continue
         value, shown = _published(ref)
         source = doc["sources"][ref["source"]]
-        row = {"model": ref["model"], "published": shown, "ours_model": ref.get("ours") or "",
-               "ours_accuracy": None, "difference": None, "citation": source["citation"],
-               "url": source.get("url", "")}
+        row = {
+            "model": ref["model"],
+            "published": shown,
+            "ours_model": ref.get("ours") or "",
+            "ours_accuracy": None,
+            "difference": None,
+            "citation": source["citation"],
+            "url": source.get("url", ""),
+        }
         if summary is not None and ref.get("ours") and not summary.empty:
             mine = summary[(summary["dataset"] == dataset) & (summary["model"] == ref["ours"])]
             if not mine.empty:
@@ -49,5 +55,11 @@ def references_for(dataset: str, summary: pd.DataFrame | None = None) -> list[di
 def all_sources() -> list[dict]:
     """Every source with the datasets it reports on, for the report's reference list."""
     doc = load_references()
-    return [{"key": key, **src, "datasets": sorted({r["dataset"] for r in doc["references"] if r["source"] == key})}
-            for key, src in doc["sources"].items()]
+    return [
+        {
+            "key": key,
+            **src,
+            "datasets": sorted({r["dataset"] for r in doc["references"] if r["source"] == key}),
+        }
+        for key, src in doc["sources"].items()
+    ]

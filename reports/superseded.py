@@ -46,8 +46,10 @@ def current_lm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     out."""
     if frame.empty or "config" not in frame:
         return frame, 0
-    keys = pd.Series(["\x1f".join(map(str, row)) for row in frame[LM_ROW].itertuples(index=False)],
-                     index=frame.index)
+    keys = pd.Series(
+        ["\x1f".join(map(str, row)) for row in frame[LM_ROW].itertuples(index=False)],
+        index=frame.index,
+    )
     by_time = frame.assign(_key=keys).sort_values("finished_at", na_position="first")
     latest = by_time.groupby("_key")["config"].last()
     keep = (frame["config"] == keys.map(latest)).to_numpy()
@@ -66,13 +68,17 @@ def superseded_note(runs: list, lm_left_out: int = 0, invalid: list[str] = ()) -
             parts.append(f"{len(runs)} classification run{'s' * (len(runs) != 1)} ({shown})")
         if lm_left_out:
             parts.append(f"{lm_left_out} language-model run{'s' * (lm_left_out != 1)}")
-        sentences.append("Left out: " + " and ".join(parts) + ", made with earlier settings, data "
-                         "or tokenizer versions than the latest run of the same row, so that no "
-                         "row averages two configurations.")
+        sentences.append(
+            "Left out: " + " and ".join(parts) + ", made with earlier settings, data "
+            "or tokenizer versions than the latest run of the same row, so that no "
+            "row averages two configurations."
+        )
     if invalid:
-        sentences.append(f"Left out {len(invalid)} language-model result file"
-                         f"{'s' * (len(invalid) != 1)} that fail{'s' * (len(invalid) == 1)} "
-                         f"validation: {'; '.join(invalid)}.")
+        sentences.append(
+            f"Left out {len(invalid)} language-model result file"
+            f"{'s' * (len(invalid) != 1)} that fail{'s' * (len(invalid) == 1)} "
+            f"validation: {'; '.join(invalid)}."
+        )
     return " ".join(sentences) or None
 
 

@@ -17,7 +17,11 @@ REAL_DATA_HOME = Path(_REAL) if Path(_REAL, "imdb").is_dir() else None
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """Empty data, cache and results folders; downloads disabled."""
-    for var, sub in (("BENCH_DATA_HOME", "data"), ("BENCH_CACHE_DIR", "cache"), ("BENCH_RESULTS_DIR", "results")):
+    for var, sub in (
+        ("BENCH_DATA_HOME", "data"),
+        ("BENCH_CACHE_DIR", "cache"),
+        ("BENCH_RESULTS_DIR", "results"),
+    ):
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     monkeypatch.setenv("BENCH_OFFLINE", "1")

@@ -18,9 +18,13 @@ KO_NEG = ["최악", "지루하다", "별로", "실망"]
 KO_FILLER = ["영화", "이", "정말", "배우", "스토리", "그냥"]
 
 
-def sentence(rng: random.Random, label: int, pos=POS_WORDS, neg=NEG_WORDS, filler=FILLER, n=12) -> str:
+def sentence(
+    rng: random.Random, label: int, pos=POS_WORDS, neg=NEG_WORDS, filler=FILLER, n=12
+) -> str:
     """A short document whose label is visible in a few signal words among filler."""
-    words = [rng.choice(filler) for _ in range(n)] + [rng.choice(pos if label else neg) for _ in range(3)]
+    words = [rng.choice(filler) for _ in range(n)] + [
+        rng.choice(pos if label else neg) for _ in range(3)
+    ]
     rng.shuffle(words)
     return " ".join(words)
 
@@ -45,7 +49,11 @@ def write_imdb(home: Path, n: int = 40, seed: int = 1) -> None:
                 label = i % 2
                 folder = "pos" if label else "neg"
                 text = sentence(rng, label) + " <br /><br />The End."
-                _add(tf, f"aclImdb/{split}/{folder}/{len(urls[folder])}_{8 if label else 2}.txt", text)
+                _add(
+                    tf,
+                    f"aclImdb/{split}/{folder}/{len(urls[folder])}_{8 if label else 2}.txt",
+                    text,
+                )
                 # reviews come in movies of 3 (train and test movies differ, as in the real set)
                 movie = 1000 * (split == "test") + i // 3
                 urls[folder].append(f"http://www.imdb.com/title/tt{movie:07d}/usercomments")
@@ -72,8 +80,11 @@ def write_r8(home: Path, per_class: int = 6, seed: int = 3) -> None:
     rng = random.Random(seed)
     (home / "r8").mkdir(parents=True, exist_ok=True)
     for name in ("r8-train-all-terms.txt", "r8-test-all-terms.txt"):
-        lines = [f"{t}\t{t} {t} " + " ".join(rng.choice(FILLER) for _ in range(8))
-                 for _ in range(per_class) for t in R8_TOPICS]
+        lines = [
+            f"{t}\t{t} {t} " + " ".join(rng.choice(FILLER) for _ in range(8))
+            for _ in range(per_class)
+            for t in R8_TOPICS
+        ]
         (home / "r8" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -83,13 +94,18 @@ def write_sms(home: Path, n: int = 50, seed: int = 4) -> None:
     lines = []
     for i in range(n):
         spam = i % 5 == 0
-        text = ("WINNER!! claim your FREE prize call now" if spam else "see you at lunch ok") + \
-            " " + rng.choice(FILLER)
+        text = (
+            ("WINNER!! claim your FREE prize call now" if spam else "see you at lunch ok")
+            + " "
+            + rng.choice(FILLER)
+        )
         lines.append(f"{'spam' if spam else 'ham'}\t{text}")
     (home / "sms_spam" / "SMSSpamCollection").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_newsgroups(home: Path, groups=("alt.atheism", "sci.space", "rec.autos"), per_group: int = 5) -> None:
+def write_newsgroups(
+    home: Path, groups=("alt.atheism", "sci.space", "rec.autos"), per_group: int = 5
+) -> None:
     path = home / "20newsgroups" / "20news-bydate.tar.gz"
     path.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(path, "w:gz") as tf:
@@ -126,12 +142,19 @@ def write_reuters46(home: Path, n: int = 50, seed: int = 6, with_index: bool = T
     np.savez(home / "reuters46" / "reuters.npz", x=xs, y=ys)
     if with_index:
         words = {f"word{i}": i for i in range(1, 20)}
-        (home / "reuters46" / "reuters_word_index.json").write_text(json.dumps(words), encoding="utf-8")
+        (home / "reuters46" / "reuters_word_index.json").write_text(
+            json.dumps(words), encoding="utf-8"
+        )
 
 
 WRITERS = {
-    "imdb": write_imdb, "nsmc": write_nsmc, "r8": write_r8, "sms-spam": write_sms,
-    "20newsgroups": write_newsgroups, "clothing-reviews": write_clothing, "reuters46": write_reuters46,
+    "imdb": write_imdb,
+    "nsmc": write_nsmc,
+    "r8": write_r8,
+    "sms-spam": write_sms,
+    "20newsgroups": write_newsgroups,
+    "clothing-reviews": write_clothing,
+    "reuters46": write_reuters46,
 }
 
 

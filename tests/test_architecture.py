@@ -32,7 +32,8 @@ def _project_modules() -> dict[str, Path]:
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _import_nodes(tree: ast.AST):
@@ -69,8 +70,10 @@ def _imports_of(module: str, modules: dict[str, Path]) -> set[str]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             # ``from pkg import name``: the module pkg.name when there is one, else pkg itself
-            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
-                       for alias in node.names]
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                for alias in node.names
+            ]
         out.update(t for t in map(lambda t: _resolve(t, modules), targets) if t and t != module)
     return out
 
@@ -153,16 +156,25 @@ def test_no_import_cycles(graph):
 
 
 def _crossings(graph: dict[str, set[str]], source: str, forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(f"{m} imports {t}" for m, targets in graph.items()
-                  if m.split(".")[0] == source for t in targets if t.split(".")[0] in forbidden)
+    return sorted(
+        f"{m} imports {t}"
+        for m, targets in graph.items()
+        if m.split(".")[0] == source
+        for t in targets
+        if t.split(".")[0] in forbidden
+    )
 
 
-@pytest.mark.parametrize("source,forbidden", [
-    ("neural", ("baselines",)),
-    ("baselines", ("neural",)),
-    ("core", ("bench", "baselines", "neural", "reports")),
-    ("reports", ("baselines", "neural")),
-], ids=["neural-not-baselines", "baselines-not-neural", "core-below-all", "reports-no-models"])
+@pytest.mark.parametrize(
+    "source,forbidden",
+    [
+        ("neural", ("baselines",)),
+        ("baselines", ("neural",)),
+        ("core", ("bench", "baselines", "neural", "reports")),
+        ("reports", ("baselines", "neural")),
+    ],
+    ids=["neural-not-baselines", "baselines-not-neural", "core-below-all", "reports-no-models"],
+)
 def test_layers(graph, source, forbidden):
     crossings = _crossings(graph, source, forbidden)
     assert not crossings, "\n".join(crossings)
@@ -183,8 +195,9 @@ print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.mo
 
 def test_bench_list_imports_no_heavy_library():
     """``bench list`` names every dataset and model without importing TensorFlow, Ray or a JVM."""
-    proc = subprocess.run([sys.executable, "-c", LIGHT_LIST], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", LIGHT_LIST], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["code"] in (0, None)

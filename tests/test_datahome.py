@@ -53,7 +53,9 @@ def test_download_of_zipped_member(isolated, tmp_path, monkeypatch):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("readme.txt", "x")
         zf.writestr("SMSSpamCollection", "ham\thi\n")
-    df = DataFile("sms/SMSSpamCollection", archive.as_uri(), publisher_sha256=None, member="SMSSpamCollection")
+    df = DataFile(
+        "sms/SMSSpamCollection", archive.as_uri(), publisher_sha256=None, member="SMSSpamCollection"
+    )
     assert require(df).read_text() == "ham\thi\n"
 
 
@@ -63,7 +65,11 @@ def test_failed_download_is_one_line(isolated, monkeypatch):
     df = DataFile("x/y.txt", "http://127.0.0.1:9/y.txt")
     with pytest.raises(MissingDataError) as err:
         require(df)
-    assert "y.txt" in str(err.value) and "BENCH_DATA_HOME" in str(err.value) and "\n" not in str(err.value)
+    assert (
+        "y.txt" in str(err.value)
+        and "BENCH_DATA_HOME" in str(err.value)
+        and "\n" not in str(err.value)
+    )
 
 
 def _tar_with(tmp_path: Path, member: tarfile.TarInfo, data: bytes = b"") -> Path:

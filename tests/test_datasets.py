@@ -11,8 +11,13 @@ from bench.datasets import BENCHMARK_DATASETS, DATASETS, get_dataset
 from bench.errors import BenchError, DataFormatError, MissingDataError
 
 TINY_SIZES = {
-    "imdb": (40, 40), "nsmc": (60, 20), "r8": (48, 48), "sms-spam": (40, 10),
-    "20newsgroups": (15, 15), "clothing-reviews": (23, 6), "reuters46": (40, 10),
+    "imdb": (40, 40),
+    "nsmc": (60, 20),
+    "r8": (48, 48),
+    "sms-spam": (40, 10),
+    "20newsgroups": (15, 15),
+    "clothing-reviews": (23, 6),
+    "reuters46": (40, 10),
 }
 
 
@@ -31,8 +36,14 @@ def test_loader_reads_publisher_format(tiny_home, name):
 def test_imdb_labels_follow_folders(tiny_home):
     ds = get_dataset("imdb").load()
     for text, label in zip(ds.train.texts, ds.train.labels):
-        assert any(w in text for w in (["great", "wonderful", "loved", "excellent", "best"] if label else
-                                       ["awful", "boring", "worst", "terrible", "waste"]))
+        assert any(
+            w in text
+            for w in (
+                ["great", "wonderful", "loved", "excellent", "best"]
+                if label
+                else ["awful", "boring", "worst", "terrible", "waste"]
+            )
+        )
 
 
 def test_imdb_groups_reviews_by_movie(tiny_home):
@@ -67,7 +78,9 @@ def test_reuters46_decodes_with_word_index_or_keeps_indices(tiny_home):
     assert ds.train.texts[0].split()[0].startswith("word")
     (tiny_home / "reuters46" / "reuters_word_index.json").unlink()
     ds = get_dataset("reuters46").load()
-    assert ds.train.texts[0].split()[0].startswith("w") and ds.train.texts[0].split()[0][1:].isdigit()
+    assert (
+        ds.train.texts[0].split()[0].startswith("w") and ds.train.texts[0].split()[0][1:].isdigit()
+    )
 
 
 def test_newsgroups_reads_latin1(tiny_home):
@@ -77,6 +90,7 @@ def test_newsgroups_reads_latin1(tiny_home):
 
 
 # ---- bad input --------------------------------------------------------------------------------
+
 
 def test_missing_file_names_file_and_data_home(isolated):
     with pytest.raises(MissingDataError) as err:
@@ -94,13 +108,17 @@ def test_truncated_archive_is_a_clear_error(tiny_home):
 
 
 def test_wrong_columns_are_a_clear_error(tiny_home):
-    (tiny_home / "nsmc" / "ratings_train.txt").write_text("id,text,label\n1,좋다,1\n", encoding="utf-8")
+    (tiny_home / "nsmc" / "ratings_train.txt").write_text(
+        "id,text,label\n1,좋다,1\n", encoding="utf-8"
+    )
     with pytest.raises(DataFormatError, match="header"):
         get_dataset("nsmc").load()
     (tiny_home / "r8" / "r8-train-all-terms.txt").write_text("no tab here\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="line 1"):
         get_dataset("r8").load()
-    (tiny_home / "r8" / "r8-train-all-terms.txt").write_text("sports\tunknown topic\n", encoding="utf-8")
+    (tiny_home / "r8" / "r8-train-all-terms.txt").write_text(
+        "sports\tunknown topic\n", encoding="utf-8"
+    )
     with pytest.raises(DataFormatError, match="unknown label 'sports'"):
         get_dataset("r8").load()
 
@@ -112,7 +130,9 @@ def test_not_a_gzip_is_a_clear_error(tiny_home):
 
 
 def test_clothing_wrong_columns(tiny_home):
-    (tiny_home / "clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv").write_text("a,b\n1,2\n")
+    (tiny_home / "clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv").write_text(
+        "a,b\n1,2\n"
+    )
     with pytest.raises(DataFormatError, match="Review Text"):
         get_dataset("clothing-reviews").load()
 
@@ -129,8 +149,13 @@ def test_registry_refuses_duplicates():
 
 # ---- the real data ----------------------------------------------------------------------------
 
-REAL_SIZES = {"imdb": (25_000, 25_000), "nsmc": (150_000, 50_000), "r8": (5_485, 2_189),
-              "sms-spam": (4_459, 1_115), "20newsgroups": (11_314, 7_532)}
+REAL_SIZES = {
+    "imdb": (25_000, 25_000),
+    "nsmc": (150_000, 50_000),
+    "r8": (5_485, 2_189),
+    "sms-spam": (4_459, 1_115),
+    "20newsgroups": (11_314, 7_532),
+}
 
 
 @pytest.mark.realdata

@@ -27,22 +27,36 @@ def _default_sigint() -> None:
 
 
 def _bench(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bench", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ),
-                            preexec_fn=_default_sigint, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+        preexec_fn=_default_sigint,
+        **kw,
+    )
 
 
 def _summary(stderr: str) -> dict:
-    m = re.search(r"grid: (\d+) run, (\d+) already had results, (\d+) running in another process, "
-                  r"(\d+) failed", stderr)
+    m = re.search(
+        r"grid: (\d+) run, (\d+) already had results, (\d+) running in another process, "
+        r"(\d+) failed",
+        stderr,
+    )
     assert m, stderr
     return dict(zip(("done", "skipped", "busy", "failed"), map(int, m.groups())))
 
 
 def _leftovers(results) -> list:
     """Temp files of results, lock files, temporary model folders (``models/.<run id>.*``)."""
-    return [p for p in results.rglob("*") if p.name.endswith(".tmp") or p.suffix == ".lock"
-            or (p.parent.name == "models" and p.name.startswith("."))]
+    return [
+        p
+        for p in results.rglob("*")
+        if p.name.endswith(".tmp")
+        or p.suffix == ".lock"
+        or (p.parent.name == "models" and p.name.startswith("."))
+    ]
 
 
 @pytest.mark.parametrize("how", ["ctrl-c to the process group", "sigterm to bench all"])

@@ -38,8 +38,9 @@ def test_second_lock_is_refused_until_released(tmp_path):
 
 def test_lock_of_a_killed_process_is_free(tmp_path):
     target = tmp_path / "runs" / "b.json"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(target)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(target)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert try_lock(target) is None
@@ -95,4 +96,3 @@ def test_lock_file_records_holder_pid(tmp_path):
     with try_lock(target):
         assert lock_path(target).read_text().strip() == str(os.getpid())
     assert not lock_path(target).exists()
-

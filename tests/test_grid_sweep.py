@@ -19,8 +19,10 @@ from bench.sweep import effective_sizes, parse_sizes, plan_scale, plan_sizes
 def test_max_train_is_part_of_identity_only_when_set(tiny_home):
     plain = make_config("imdb", "nb", profile="quick")
     assert "max_train" not in _resolve(plain)[-1]  # runs without it keep their old run ids
-    paths = {result_path(make_config("imdb", "nb", profile="quick", max_train=n), results_home())
-             for n in (None, 10, 20)}
+    paths = {
+        result_path(make_config("imdb", "nb", profile="quick", max_train=n), results_home())
+        for n in (None, 10, 20)
+    }
     assert len(paths) == 3
     capped = make_config("imdb", "nb", profile="quick", max_train=10)
     assert "__n10__" in result_path(capped, results_home()).name
@@ -47,18 +49,39 @@ def test_sizes_parse_and_clip_to_the_dataset():
 def test_sweep_and_scale_plans(tiny_home):
     configs = plan_sizes(["imdb"], ["nb", "lstm"], [10, 20, 1000], [0, 1], "quick")
     assert [(c.max_train, c.model, c.seed) for c in configs[:4]] == [
-        (10, "nb", 0), (10, "nb", 1), (10, "lstm", 0), (10, "lstm", 1)]
+        (10, "nb", 0),
+        (10, "nb", 1),
+        (10, "lstm", 0),
+        (10, "lstm", 1),
+    ]
     assert {c.max_train for c in configs} == {10, 20, None}  # 1000 > 40 documents: the full run
     _write_raw(tiny_home / "nsmc" / "nsmc_raw_reviews.tsv.gz", 60)
     scale = plan_scale("nsmc-raw", ["nb"], [10, 20, None], ["lstm"], [10], "quick")
     assert [(c.model, c.max_train) for c in scale] == [
-        ("nb", 10), ("nb", 20), ("nb", None), ("lstm", 10)]
+        ("nb", 10),
+        ("nb", 20),
+        ("nb", None),
+        ("lstm", 10),
+    ]
 
 
 def test_sweep_command_runs_points_as_ordinary_runs(tiny_home, capsys):
-    args = build_parser().parse_args(["sweep", "--dataset", "sms-spam", "--models", "nb",
-                                      "--sizes", "10", "20", "full", "--profile", "quick",
-                                      "--no-report"])
+    args = build_parser().parse_args(
+        [
+            "sweep",
+            "--dataset",
+            "sms-spam",
+            "--models",
+            "nb",
+            "--sizes",
+            "10",
+            "20",
+            "full",
+            "--profile",
+            "quick",
+            "--no-report",
+        ]
+    )
     assert args.func(args) == 0
     stored = load_results(results_home())
     assert sorted((r.max_train or 0, r.train_size) for r in stored) == [(0, 40), (10, 10), (20, 20)]
@@ -67,8 +90,9 @@ def test_sweep_command_runs_points_as_ordinary_runs(tiny_home, capsys):
 
 def _write_raw(path, n, header="id\tmovie_id\tdate\trating\tdocument"):
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [header] + [f"{i}\t{100 + i}\t15.01.01\t{1 + i % 10}\t리뷰 {i} 좋아요"
-                        for i in range(n)]
+    lines = [header] + [
+        f"{i}\t{100 + i}\t15.01.01\t{1 + i % 10}\t리뷰 {i} 좋아요" for i in range(n)
+    ]
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 
@@ -130,16 +154,31 @@ def test_scale_command_adds_ngram_lm_points_to_the_report(tiny_home):
     import json
 
     _write_raw(tiny_home / "nsmc" / "nsmc_raw_reviews.tsv.gz", 200)
-    args = build_parser().parse_args(["scale", "--models", "nb", "--sizes", "20", "full",
-                                      "--neural-models", "--lm-sizes", "20", "60", "full",
-                                      "--profile", "quick"])
+    args = build_parser().parse_args(
+        [
+            "scale",
+            "--models",
+            "nb",
+            "--sizes",
+            "20",
+            "full",
+            "--neural-models",
+            "--lm-sizes",
+            "20",
+            "60",
+            "full",
+            "--profile",
+            "quick",
+        ]
+    )
     assert args.func(args) == 0
     scale_dir = results_home() / "lm_scale"
     points = [json.loads(p.read_text()) for p in sorted(scale_dir.glob("*.json"))]
     # ratings 5-8 kept; 24 of the 120 labelled reviews are the classification test set
     assert sorted(p["train_size"] for p in points) == [20, 60, 176]
-    assert all(p["fit_seconds"] > 0 and p["perplexity"] >= 1 and p["train_tokens"] > 0
-               for p in points)
+    assert all(
+        p["fit_seconds"] > 0 and p["perplexity"] >= 1 and p["train_tokens"] > 0 for p in points
+    )
     html = (results_home() / "report" / "index.html").read_text()
     assert "ngram-mkn-3" in html
     # a second run finds every point stored and fits nothing
@@ -157,7 +196,8 @@ def test_time_left_costs_each_run_by_its_own_model_and_counts_untimed_ones():
     # naive Bayes timed on SMS only: R8's naive Bayes takes SMS's mean, the four LSTM runs are
     # counted
     assert time_left(remaining, {sms_nb: [2.0, 4.0]}) == (
-        ", about 0m12s left for the models timed so far + 4 runs of models not yet timed")
+        ", about 0m12s left for the models timed so far + 4 runs of models not yet timed"
+    )
     # each run at its own (dataset, model) mean once that has been timed
     timed = {sms_nb: [3.0], r8_nb: [5.0], ("sms-spam", "lstm"): [60.0], ("r8", "lstm"): [120.0]}
     assert time_left(remaining, timed) == ", about 6m16s left"

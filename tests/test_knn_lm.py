@@ -44,7 +44,8 @@ def test_vote_weights_neighbours_by_distance():
 def test_memory_is_chosen_on_validation_and_lowers_perplexity_of_repeated_text(lm, knn):
     assert knn.lambda_ > 0 and knn.validation_nll_ < knn.validation_nll_lm_
     assert knn.index_kind_ == "exact" and len(knn.values_) == sum(
-        len(MEMORY_CORPUS[i]) + 1 for i in lm.split(len(MEMORY_CORPUS))[0])
+        len(MEMORY_CORPUS[i]) + 1 for i in lm.split(len(MEMORY_CORPUS))[0]
+    )
     assert knn.perplexity(REPEATS).perplexity < 0.8 * lm.perplexity(REPEATS).perplexity
     assert knn.name == "lstm-knn-lm" and knn.params()["chosen_lambda"] == knn.lambda_
 
@@ -57,17 +58,23 @@ def test_mixture_is_normalised_over_the_vocabulary(lm, knn):
 
     def total(model):
         scores = model.token_scores(sentences)
-        return sum(math.exp(scores.log_probs[start + i]) for start, i in zip(scores.sentence_starts, last))
+        return sum(
+            math.exp(scores.log_probs[start + i]) for start, i in zip(scores.sentence_starts, last)
+        )
 
     lm_total = total(lm)  # below 1 by what the LM's softmax puts on <pad> and <s>
     assert total(knn) == pytest.approx((1 - knn.lambda_) * lm_total + knn.lambda_, abs=1e-6)
 
 
 def test_inverted_file_index_searching_every_cell_is_exact(lm, knn):
-    ivf = KNNLM(lm, k=16, ks=(4, 16), exact_below=0, nlist=4, nprobe=4, verbose=False).fit(MEMORY_CORPUS)
+    ivf = KNNLM(lm, k=16, ks=(4, 16), exact_below=0, nlist=4, nprobe=4, verbose=False).fit(
+        MEMORY_CORPUS
+    )
     assert ivf.index_kind_.startswith("ivf4")
     assert (ivf.lambda_, ivf.k_) == (knn.lambda_, knn.k_)
-    assert ivf.perplexity(REPEATS).perplexity == pytest.approx(knn.perplexity(REPEATS).perplexity, rel=1e-5)
+    assert ivf.perplexity(REPEATS).perplexity == pytest.approx(
+        knn.perplexity(REPEATS).perplexity, rel=1e-5
+    )
     # the inverted file also stores an int64 id per key and the 4 cells' centroids
     n, d = len(knn.values_), knn.index_.d
     assert knn.datastore_bytes() == n * d * 4 + knn.values_.nbytes

@@ -35,8 +35,12 @@ def _have_java() -> bool:
 NEEDS = {
     "mecab": pytest.mark.skipif(not _have("mecab"), reason="python-mecab-ko is not installed"),
     "kiwi": pytest.mark.skipif(not _have("kiwipiepy"), reason="kiwipiepy is not installed"),
-    "okt": pytest.mark.skipif(not (_have("konlpy") and _have_java()), reason="konlpy or Java is missing"),
-    "komoran": pytest.mark.skipif(not (_have("konlpy") and _have_java()), reason="konlpy or Java is missing"),
+    "okt": pytest.mark.skipif(
+        not (_have("konlpy") and _have_java()), reason="konlpy or Java is missing"
+    ),
+    "komoran": pytest.mark.skipif(
+        not (_have("konlpy") and _have_java()), reason="konlpy or Java is missing"
+    ),
 }
 ANALYZERS = [pytest.param(name, marks=NEEDS[name]) for name in ("mecab", "kiwi", "okt", "komoran")]
 
@@ -53,13 +57,17 @@ def tok(name: str, **options) -> KoreanMorphTokenizer:
 
 # --- normalisation: no analyzer involved -------------------------------------------------------
 
+
 def test_normalize_empty_and_blank():
     for text in ("", "   ", "\t\n\r", None, "!!!...", "\x00\u200b\ufeff"):
         assert normalize_korean(text) == ""
 
 
 def test_normalize_hangul_only_keeps_syllables_and_jamo():
-    assert normalize_korean("아 더빙.. 진짜 짜증나네요 ㅋㅋ 10점!! 😀 OK") == "아 더빙 진짜 짜증나네요 ㅋㅋ 점"
+    assert (
+        normalize_korean("아 더빙.. 진짜 짜증나네요 ㅋㅋ 10점!! 😀 OK")
+        == "아 더빙 진짜 짜증나네요 ㅋㅋ 점"
+    )
 
 
 def test_normalize_without_hangul_only_keeps_latin_digits_emoji_lowercased():
@@ -73,7 +81,11 @@ def test_normalize_composes_decomposed_hangul():
 
 
 def test_normalize_caps_long_words_and_long_texts():
-    assert normalize_korean("가" * 120, max_word_chars=50).split() == ["가" * 50, "가" * 50, "가" * 20]
+    assert normalize_korean("가" * 120, max_word_chars=50).split() == [
+        "가" * 50,
+        "가" * 50,
+        "가" * 20,
+    ]
     out = normalize_korean("영화 " * 20_000, max_chars=100)
     assert len(out) <= 100 and out.startswith("영화 영화") and not out.endswith(" ")
 
@@ -103,12 +115,14 @@ def test_registry_and_config_carry_library_versions():
 
 
 def test_naming_and_configuring_jvm_tokenizers_starts_no_jvm():
-    code = ("import jpype, json\n"
-            "from bench.tokenizers import make_tokenizer\n"
-            "from bench.grid import plan\n"
-            "for n in ('okt', 'komoran'): make_tokenizer(n).config()\n"
-            "plan(['nsmc'], ['nb'], [0], 'quick')\n"
-            "print(json.dumps(jpype.isJVMStarted()))\n")
+    code = (
+        "import jpype, json\n"
+        "from bench.tokenizers import make_tokenizer\n"
+        "from bench.grid import plan\n"
+        "for n in ('okt', 'komoran'): make_tokenizer(n).config()\n"
+        "plan(['nsmc'], ['nb'], [0], 'quick')\n"
+        "print(json.dumps(jpype.isJVMStarted()))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) is False
@@ -159,20 +173,27 @@ def test_odd_inputs_never_crash(name, hangul_only):
     for label, text in ODD.items():
         start = time.perf_counter()
         out = t(text)
-        assert isinstance(out, list) and all(isinstance(x, str) and x and not x.isspace() for x in out), label
+        assert isinstance(out, list) and all(
+            isinstance(x, str) and x and not x.isspace() for x in out
+        ), label
         assert time.perf_counter() - start < 10, f"{name} took too long on {label}"
     assert t("") == [] and t(" \t\n ") == [] and t("\x00\u200b") == []
     if hangul_only:
         assert t("😀😀 🎬🍿") == [] and t("hello WORLD 123 !!") == []
     else:
         assert "hello" in t("hello WORLD 123 !!")
-    assert len(t(ODD["very long"])) < 1_500 * 3  # capped at 2,000 characters: ~150 of the 1,500 phrases
+    assert (
+        len(t(ODD["very long"])) < 1_500 * 3
+    )  # capped at 2,000 characters: ~150 of the 1,500 phrases
     assert "짜증" in "".join(t(ODD["mixed"]))
 
 
 @pytest.mark.parametrize("name", ANALYZERS)
 def test_pos_option_gives_morpheme_tag_pairs(name):
-    plain, tagged = tok(name)("영화가 정말 재밌었어요"), tok(name, pos=True)("영화가 정말 재밌었어요")
+    plain, tagged = (
+        tok(name)("영화가 정말 재밌었어요"),
+        tok(name, pos=True)("영화가 정말 재밌었어요"),
+    )
     assert len(plain) == len(tagged)
     assert all(t.rsplit("/", 1)[0] == p and t.rsplit("/", 1)[1] for p, t in zip(plain, tagged))
     assert "영화" in plain
@@ -188,8 +209,9 @@ def test_stopwords_drop_particles_not_content(name):
     assert not any(t.rsplit("/", 1)[1] in ("JKS", "Josa") for t in tagged)
 
 
-@pytest.mark.parametrize("name", [pytest.param("okt", marks=NEEDS["okt"]),
-                                  pytest.param("kiwi", marks=NEEDS["kiwi"])])
+@pytest.mark.parametrize(
+    "name", [pytest.param("okt", marks=NEEDS["okt"]), pytest.param("kiwi", marks=NEEDS["kiwi"])]
+)
 def test_stem_gives_dictionary_forms(name):
     assert "좋다" in tok(name, stem=True)("정말 좋았어요")
     assert "좋다" not in tok(name)("정말 좋았어요")
@@ -198,7 +220,11 @@ def test_stem_gives_dictionary_forms(name):
 @NEEDS["mecab"]
 def test_mecab_fast_path_matches_its_public_api():
     t = tok("mecab", hangul_only=False)
-    for text in ("아 더빙.. 진짜 짜증나네요 목소리", "했었다 먹었고 ㅋㅋ 그랬나봐요", "a,b 1,000원 😀"):
+    for text in (
+        "아 더빙.. 진짜 짜증나네요 목소리",
+        "했었다 먹었고 ㅋㅋ 그랬나봐요",
+        "a,b 1,000원 😀",
+    ):
         clean = t.normalize(text)
         assert t._analyze(clean) == t.analyzer.mecab.pos(clean)
 

@@ -22,8 +22,16 @@ MODELS = ["nb", "nb-bigram", "cnb", "tfidf-lr", "nbsvm"]
 #   positive docs: good 4, fun 3, plot 2, bad 0, dull 0  -> p = [5, 4, 3, 1, 1], |p| = 14
 #   negative docs: good 1, fun 0, plot 2, bad 4, dull 3  -> q = [2, 1, 3, 5, 4], |q| = 15
 TOY_DOCS = [
-    "good fun good", "good plot", "fun fun", "good", "plot fun good",   # positive (1)
-    "bad plot", "bad bad dull", "dull plot", "bad", "good bad dull",    # negative (0)
+    "good fun good",
+    "good plot",
+    "fun fun",
+    "good",
+    "plot fun good",  # positive (1)
+    "bad plot",
+    "bad bad dull",
+    "dull plot",
+    "bad",
+    "good bad dull",  # negative (0)
 ]
 TOY_LABELS = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
 WORDS = ["good", "fun", "plot", "bad", "dull"]
@@ -42,7 +50,9 @@ def columns(counter: NgramCounter, words: list[str]) -> list[int]:
 def synthetic(n_classes: int, n_docs: int, seed: int) -> tuple[list[list[str]], np.ndarray]:
     """Documents of filler words plus three signal words of their class."""
     rng = random.Random(seed)
-    signal = [POS_WORDS, NEG_WORDS, ["goal", "match", "team"], ["stock", "market", "shares"]][:n_classes]
+    signal = [POS_WORDS, NEG_WORDS, ["goal", "match", "team"], ["stock", "market", "shares"]][
+        :n_classes
+    ]
     labels = np.array([i % n_classes for i in range(n_docs)])
     docs = []
     for y in labels:
@@ -80,7 +90,9 @@ def test_log_count_ratio_matches_hand_computation():
 
 def test_interpolation_matches_hand_computation():
     # w = [2, -1, 0, 1]: mean magnitude 1, so w' = 0.75 * 1 + 0.25 * w
-    np.testing.assert_allclose(interpolate(np.array([2.0, -1.0, 0.0, 1.0]), 0.25), [1.25, 0.5, 0.75, 1.0])
+    np.testing.assert_allclose(
+        interpolate(np.array([2.0, -1.0, 0.0, 1.0]), 0.25), [1.25, 0.5, 0.75, 1.0]
+    )
 
 
 def test_nbsvm_is_an_svm_on_scaled_features_and_naive_bayes_at_beta_zero():
@@ -89,7 +101,9 @@ def test_nbsvm_is_an_svm_on_scaled_features_and_naive_bayes_at_beta_zero():
     docs, labels = toy()
     x = NgramCounter(1).fit_transform(docs)
     r = log_count_ratio(x, labels == 1, 1.0)
-    svm = LinearSVC(C=1.0, fit_intercept=False, max_iter=1000, random_state=0).fit(x @ sp.diags(r), labels)
+    svm = LinearSVC(C=1.0, fit_intercept=False, max_iter=1000, random_state=0).fit(
+        x @ sp.diags(r), labels
+    )
     pure = NBSVMClassifier(C=1.0, beta=1.0, fit_intercept=False, max_iter=1000)
     pure.fit(x * 3, labels)  # counts are binarized
     np.testing.assert_allclose(pure.coef_[0], r * svm.coef_[0])
@@ -107,9 +121,13 @@ def test_nbsvm_fitted_bias_is_interpolated_towards_the_log_prior_ratio():
     x = NgramCounter(1).fit_transform(docs)
     r = log_count_ratio(x, labels == 1, 1.0)
     svm = LinearSVC(C=1.0, max_iter=1000, random_state=0).fit(x @ sp.diags(r), labels)
-    model = NBSVMClassifier(C=1.0, beta=0.25, max_iter=1000).fit(x, labels)  # fits an intercept by default
+    model = NBSVMClassifier(C=1.0, beta=0.25, max_iter=1000).fit(
+        x, labels
+    )  # fits an intercept by default
     w_bar = np.abs(svm.coef_[0]).mean()
-    np.testing.assert_allclose(model.intercept_, [0.75 * w_bar * np.log(5 / 4) + 0.25 * svm.intercept_[0]])
+    np.testing.assert_allclose(
+        model.intercept_, [0.75 * w_bar * np.log(5 / 4) + 0.25 * svm.intercept_[0]]
+    )
     np.testing.assert_allclose(model.coef_[0], r * (0.75 * w_bar + 0.25 * svm.coef_[0]))
 
 
@@ -134,9 +152,14 @@ def test_ngram_counter_equals_count_vectorizer(ngram, binary):
     docs = docs + [["good", "good", "good", "fun"], []]
 
     def analyzer(doc):
-        return [" ".join(doc[i:i + k]) for k in range(1, ngram + 1) for i in range(len(doc) - k + 1)]
+        return [
+            " ".join(doc[i : i + k]) for k in range(1, ngram + 1) for i in range(len(doc) - k + 1)
+        ]
 
-    counter, vec = NgramCounter(ngram, binary=binary), CountVectorizer(analyzer=analyzer, binary=binary)
+    counter, vec = (
+        NgramCounter(ngram, binary=binary),
+        CountVectorizer(analyzer=analyzer, binary=binary),
+    )
     ours, theirs = counter.fit_transform(docs), vec.fit_transform(docs)
     order = [vec.vocabulary_[f] for f in counter.feature_names()]
     assert ours.shape == theirs.shape and (ours != theirs[:, order]).nnz == 0
@@ -223,7 +246,9 @@ def test_hyperparameters_are_chosen_on_a_validation_split_of_train(name, monkeyp
     model.fit(docs, labels, 2)
     params = model.params()
 
-    assert len(splits) == params["validation_folds"]  # naive Bayes: 5 folds, the linear models: 1 split
+    assert (
+        len(splits) == params["validation_folds"]
+    )  # naive Bayes: 5 folds, the linear models: 1 split
     for tr, va in splits:
         assert len(np.intersect1d(tr, va)) == 0 and sorted(np.r_[tr, va]) == list(range(80))
     if len(splits) > 1:  # k-fold: every document validates exactly once
@@ -232,7 +257,7 @@ def test_hyperparameters_are_chosen_on_a_validation_split_of_train(name, monkeyp
     # candidates on each training part, then one refit on all of train
     assert len(grid) > 1 and fits == [len(tr) for tr, _ in splits for _ in grid] + [80]
     best = max(grid, key=lambda g: g["accuracy"])
-    tried = [k[:-len("s_tried")] for k in params if k.endswith("s_tried")]
+    tried = [k[: -len("s_tried")] for k in params if k.endswith("s_tried")]
     assert tried and all(params[k] == best[k] for k in tried)
     assert all(params[k] in params[f"{k}s_tried"] for k in tried)
     before = json.dumps(params)

@@ -25,8 +25,11 @@ def quick_sms(tmp_path_factory):
     the tests of this module that only read its records."""
     root = tmp_path_factory.mktemp("lm-task")
     with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("BENCH_DATA_HOME", "data"), ("BENCH_CACHE_DIR", "cache"),
-                         ("BENCH_RESULTS_DIR", "results")):
+        for var, sub in (
+            ("BENCH_DATA_HOME", "data"),
+            ("BENCH_CACHE_DIR", "cache"),
+            ("BENCH_RESULTS_DIR", "results"),
+        ):
             (root / sub).mkdir()
             mp.setenv(var, str(root / sub))
         mp.setenv("BENCH_OFFLINE", "1")
@@ -62,7 +65,9 @@ def test_the_knn_memory_reads_the_lstm_lm_fitted_in_the_same_run(quick_sms):
     assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
     assert (knn["perplexity"] < lstm["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
     # scored in the same run, the memory mixes in the LM's own test scores instead of recomputing them
-    assert knn["knn"]["lm_scores_reused"] and knn["score_seconds"] >= knn["knn"]["own_score_seconds"]
+    assert (
+        knn["knn"]["lm_scores_reused"] and knn["score_seconds"] >= knn["knn"]["own_score_seconds"]
+    )
     assert math.isclose(knn["knn"]["test_perplexity_lm"], lstm["perplexity"], rel_tol=1e-9)
 
 
@@ -73,7 +78,10 @@ def test_model_sizes_count_weights_and_ngrams(quick_sms):
     assert lstm["model_bytes"] == 4 * lstm["n_parameters"]
     assert all(r["n_parameters"] == sum(r["model_params"]["ngrams"]) > 0 for r in classic)
     size = {(r["smoothing"], r["order"]): r["model_bytes"] for r in classic}
-    assert size[("mkn", 1)] < size[("mkn", 2)] < size[("mkn", 3)] and size[("kn", 3)] == size[("mkn", 3)]
+    assert (
+        size[("mkn", 1)] < size[("mkn", 2)] < size[("mkn", 3)]
+        and size[("kn", 3)] == size[("mkn", 3)]
+    )
     by = {(r["smoothing"], r["order"]): r["perplexity"] for r in classic}
     assert by[("mkn", 3)] < by[("add-k", 3)]  # smoothing that discounts sensibly beats add-k here
 
@@ -87,13 +95,22 @@ def test_samples_come_from_each_lm_but_the_memory(quick_sms):
     assert all(s["seed"] == 0 and len(s["sentences"]) == 3 for s in lstm_samples)
     plan = get_profile("quick").lm
     top = {m: max(n for m2, n in plan.ngram if m2 == m) for m, _ in plan.ngram}
-    assert all(len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3
-               for r in classic if r["order"] == top[r["smoothing"]])
+    assert all(
+        len(r["samples"]) == 1 and len(r["samples"][0]["sentences"]) == 3
+        for r in classic
+        if r["order"] == top[r["smoothing"]]
+    )
     assert all(r["samples"] is None for r in classic if r["order"] < top[r["smoothing"]])
-    assert shown == [f"    sampled at temperature 0.7: {lstm_samples[1]['sentences'][0]}"]  # the neural LM's
-    words = {w for r in records for s in r["samples"] or [] for t in s["sentences"] for w in t.split()}
+    assert shown == [
+        f"    sampled at temperature 0.7: {lstm_samples[1]['sentences'][0]}"
+    ]  # the neural LM's
+    words = {
+        w for r in records for s in r["samples"] or [] for t in s["sentences"] for w in t.split()
+    }
     assert words and "<s>" not in words and "</s>" not in words
-    assert all(len(t.split()) <= 31 for r in records for s in r["samples"] or [] for t in s["sentences"])
+    assert all(
+        len(t.split()) <= 31 for r in records for s in r["samples"] or [] for t in s["sentences"]
+    )
 
 
 def test_match_length_shares_belong_to_the_order(quick_sms):
@@ -101,7 +118,9 @@ def test_match_length_shares_belong_to_the_order(quick_sms):
     shares = {(r["smoothing"], r["order"]): r["match_length_shares"] for r in classic}
     assert all(len(s) == order and math.isclose(sum(s), 1.0) for (_, order), s in shares.items())
     assert shares[("mkn", 3)] == shares[("kn", 3)]  # a property of the order, not of the smoothing
-    assert shares[("mkn", 3)][2] <= sum(shares[("mkn", 2)][1:])  # a seen trigram ends in a seen bigram
+    assert shares[("mkn", 3)][2] <= sum(
+        shares[("mkn", 2)][1:]
+    )  # a seen trigram ends in a seen bigram
 
 
 def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
@@ -114,24 +133,39 @@ def test_lm_task_skips_done_models_and_redoes_with_force(tiny_home):
 def test_lm_task_builds_the_memory_on_the_saved_lstm_lm(tiny_home, monkeypatch):
     from neural.language_models import RecurrentLM
 
-    first = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
-    lstm, = [p for p in first if "__lstm-lm__" in p.name]
-    monkeypatch.setattr(RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again"))
-    written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",))
+    first = run_lm_dataset(
+        "sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",)
+    )
+    (lstm,) = [p for p in first if "__lstm-lm__" in p.name]
+    monkeypatch.setattr(
+        RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again")
+    )
+    written = run_lm_dataset(
+        "sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)
+    )
     assert [p.name.split("__")[1] for p in written] == ["lstm-knn-lm"]
     knn, base = json.loads(written[0].read_text()), json.loads(lstm.read_text())
     assert not knn["knn"]["lm_scores_reused"]  # the LM scored the test text itself
     assert knn["restored_model"]["saved_at"] and base["restored_model"] is None
     assert knn["knn"]["test_perplexity_lm"] == pytest.approx(base["perplexity"], rel=1e-6)
     assert knn["base_fit_seconds"] == base["fit_seconds"]  # the training it cost, when it ran
-    assert run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)) == []
+    assert (
+        run_lm_dataset(
+            "sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-knn-lm",)
+        )
+        == []
+    )
 
 
 def test_plan_params_per_dataset_then_model():
     from bench.profiles import LMPlan
 
-    plan = LMPlan(neural=("rnn-lm", "lstm-lm"), neural_params={"units": 8, "learning_rate": 5e-3},
-                  dataset_params={"sms-spam": {"units": 16}}, model_params={"rnn-lm": {"learning_rate": 1e-3}})
+    plan = LMPlan(
+        neural=("rnn-lm", "lstm-lm"),
+        neural_params={"units": 8, "learning_rate": 5e-3},
+        dataset_params={"sms-spam": {"units": 16}},
+        model_params={"rnn-lm": {"learning_rate": 1e-3}},
+    )
     assert plan.params_for("lstm-lm", "sms-spam") == {"units": 16, "learning_rate": 5e-3}
     assert plan.params_for("rnn-lm", "sms-spam") == {"units": 16, "learning_rate": 1e-3}
     assert plan.params_for("lstm-lm", "r8") == {"units": 8, "learning_rate": 5e-3}
@@ -154,8 +188,12 @@ def test_a_neural_lm_stopped_while_scoring_is_restored_not_retrained(tiny_home, 
     assert [p.name for p in saved if p.name.startswith(".")] == []  # no half-written model
     assert saved[0].stat().st_mode & 0o777 == 0o755  # readable by all, as the result files are
     monkeypatch.setattr(RecurrentLM, "token_scores", scores)
-    monkeypatch.setattr(RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again"))
-    written = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",))
+    monkeypatch.setattr(
+        RecurrentLM, "fit", lambda *a: pytest.fail("the saved lstm-lm was trained again")
+    )
+    written = run_lm_dataset(
+        "sms-spam", profile="quick", results_dir=results_home(), neural=("lstm-lm",)
+    )
     record = json.loads(written[-1].read_text())
     assert record["model"] == "lstm-lm" and record["restored_model"]["folder"] == str(saved[0])
     assert record["perplexity"] > 1 and len(record["history"]) >= 1
@@ -196,5 +234,12 @@ def test_a_seed_reaches_the_identity_the_models_and_the_samples(tiny_home, monke
     assert all(s["seed"] == 1 for r in records for s in r["samples"] or [])
     assert seeds == [("lstm-lm", 1), ("knn", 1)]
     # n-gram models have no seed: their perplexity is the same under either
-    ppl = {(r["model"], r["order"]): r["perplexity"] for r in map(lambda p: json.loads(p.read_text()), zero)}
-    assert all(ppl[(r["model"], r["order"])] == r["perplexity"] for r in records if r["family"] == "classic")
+    ppl = {
+        (r["model"], r["order"]): r["perplexity"]
+        for r in map(lambda p: json.loads(p.read_text()), zero)
+    }
+    assert all(
+        ppl[(r["model"], r["order"])] == r["perplexity"]
+        for r in records
+        if r["family"] == "classic"
+    )

@@ -9,10 +9,29 @@ from neural.language_models import GRULM, LSTMLM, RNNLM, count_tokens, stream_wi
 
 LANGUAGE_MODELS = {"rnn-lm": RNNLM, "lstm-lm": LSTMLM, "gru-lm": GRULM}
 
-CORPUS = [s.split() for s in ("the cat sat on the mat", "the dog sat on the log", "a cat saw a dog",
-                              "the cat ate", "a dog ate the mat")] * 16
-SMALL = {"embed_dim": 16, "units": 32, "epochs": 25, "patience": 3, "batch_size": 4, "seq_len": 16,
-         "batch_tokens": 256, "dropout": 0.1, "learning_rate": 1e-2, "min_count": 1, "verbose": False}
+CORPUS = [
+    s.split()
+    for s in (
+        "the cat sat on the mat",
+        "the dog sat on the log",
+        "a cat saw a dog",
+        "the cat ate",
+        "a dog ate the mat",
+    )
+] * 16
+SMALL = {
+    "embed_dim": 16,
+    "units": 32,
+    "epochs": 25,
+    "patience": 3,
+    "batch_size": 4,
+    "seq_len": 16,
+    "batch_tokens": 256,
+    "dropout": 0.1,
+    "learning_rate": 1e-2,
+    "min_count": 1,
+    "verbose": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -78,14 +97,20 @@ def test_other_cells_share_an_ngram_vocabulary(name):
 def test_stream_windows_score_every_token_once(rows, seq_len):
     rng = np.random.default_rng(0)
     bos, eos = 2, 3
-    seqs = [np.array([bos, *rng.integers(4, 50, size=n), eos], dtype=np.int32) for n in (0, 1, 5, 12, 3)]
+    seqs = [
+        np.array([bos, *rng.integers(4, 50, size=n), eos], dtype=np.int32) for n in (0, 1, 5, 12, 3)
+    ]
     x, y, w = stream_windows(seqs, rows=rows, seq_len=seq_len, eos_id=eos, rng=rng)
     assert x.shape == y.shape == w.shape and x.shape[1:] == (rows, seq_len)
     flat = [a.transpose(1, 0, 2).reshape(-1) for a in (x, y, w)]  # back to stream order
     xs, ys, ws = flat[0], flat[1], flat[2].astype(bool)
     n = sum(len(s) for s in seqs) - 1  # stream positions before the padding
-    assert np.all(ys[: n - 1] == xs[1:n]) and not np.any(ws[n:])  # one stream: a target is the next input
-    assert ws.sum() == count_tokens([list(s[1:-1]) for s in seqs])  # every word and every </s>, once
+    assert np.all(ys[: n - 1] == xs[1:n]) and not np.any(
+        ws[n:]
+    )  # one stream: a target is the next input
+    assert ws.sum() == count_tokens(
+        [list(s[1:-1]) for s in seqs]
+    )  # every word and every </s>, once
     assert (ys[ws] == eos).sum() == len(seqs) and not np.any(ys[ws] == bos)
     assert sorted(ys[ws].tolist()) == sorted(np.concatenate([s[1:] for s in seqs]).tolist())
     assert len(xs) - ws.sum() < rows * seq_len + len(seqs)  # padding fills the last window only
@@ -99,15 +124,26 @@ def test_tied_model_saves_and_loads(lstm_lm, tmp_path):
     loaded = keras.models.load_model(path)
     ids = lstm_lm._ids(["the", "cat", "sat"])[None, :-1]
     assert np.allclose(loaded(ids), lstm_lm.model_(ids), atol=1e-5)
-    untied = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "tie_weights": False}).fit(CORPUS[:10])
+    untied = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "tie_weights": False}).fit(
+        CORPUS[:10]
+    )
     vocab, dim = len(lstm_lm.vocab_), SMALL["embed_dim"]
-    assert untied.n_parameters() - lstm_lm.n_parameters() == vocab * SMALL["units"] - SMALL["units"] * dim - dim
+    assert (
+        untied.n_parameters() - lstm_lm.n_parameters()
+        == vocab * SMALL["units"] - SMALL["units"] * dim - dim
+    )
 
 
-@pytest.mark.parametrize("settings", [{}, {"epochs": 1, "tie_weights": False, "carry_state": True,
-                                           "recurrent_dropout": 0.2}])
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"epochs": 1, "tie_weights": False, "carry_state": True, "recurrent_dropout": 0.2}],
+)
 def test_saved_model_scores_and_samples_as_the_fitted_one(lstm_lm, settings, tmp_path):
-    lm = lstm_lm if not settings else LANGUAGE_MODELS["gru-lm"](**{**SMALL, **settings}).fit(CORPUS[:10])
+    lm = (
+        lstm_lm
+        if not settings
+        else LANGUAGE_MODELS["gru-lm"](**{**SMALL, **settings}).fit(CORPUS[:10])
+    )
     lm.save(tmp_path / "lm")
     loaded = type(lm).load(tmp_path / "lm")
     test = [["the", "cat", "sat", "on", "a", "log"], ["a", "zebra", "ate"]]
@@ -117,16 +153,31 @@ def test_saved_model_scores_and_samples_as_the_fitted_one(lstm_lm, settings, tmp
     assert loaded.n_parameters() == lm.n_parameters()
 
 
-@pytest.mark.parametrize("sampled, tied, carry, ema", [(None, True, False, None), (6, True, False, None),
-                                                        (6, False, False, None), (None, False, True, None),
-                                                        (6, True, True, None), (None, True, False, 0.9),
-                                                        (6, True, True, 0.9)])
+@pytest.mark.parametrize(
+    "sampled, tied, carry, ema",
+    [
+        (None, True, False, None),
+        (6, True, False, None),
+        (6, False, False, None),
+        (None, False, True, None),
+        (6, True, True, None),
+        (None, True, False, 0.9),
+        (6, True, True, 0.9),
+    ],
+)
 def test_validation_loss_is_the_exact_per_token_loss(sampled, tied, carry, ema):
     """Early stopping reads the full-softmax loss per validation token, whatever trains the output
     layer: exp(best val_loss) is the kept model's perplexity on the validation sentences. With
     weight averaging the kept and validated weights are the averaged ones, not the last iterate."""
-    params = {**SMALL, "epochs": 6, "validation_fraction": 0.2, "sampled_softmax": sampled, "tie_weights": tied,
-              "carry_state": carry, "ema_momentum": ema}
+    params = {
+        **SMALL,
+        "epochs": 6,
+        "validation_fraction": 0.2,
+        "sampled_softmax": sampled,
+        "tie_weights": tied,
+        "carry_state": carry,
+        "ema_momentum": ema,
+    }
     lm = LANGUAGE_MODELS["lstm-lm"](**params).fit(CORPUS)
     order = np.random.default_rng(SMALL.get("seed", 0)).permutation(len(CORPUS))  # fit()'s split
     val = [CORPUS[i] for i in order[: round(0.2 * len(CORPUS))]]
@@ -151,23 +202,32 @@ def test_carried_state_continues_each_row_across_batches(name):
 
     params = {**SMALL, "epochs": 1, "dropout": 0.0, "embed_dropout": 0.0, "carry_state": True}
     lm = LANGUAGE_MODELS[name](**params).fit(CORPUS[:20])
-    ids = np.stack([np.concatenate([lm._ids(CORPUS[i])[:-1] for i in row]) for row in ([0, 1, 2], [1, 0, 2])])
+    ids = np.stack(
+        [np.concatenate([lm._ids(CORPUS[i])[:-1] for i in row]) for row in ([0, 1, 2], [1, 0, 2])]
+    )
     ids[:, 0] = ids[:, 1]  # no <s> at the start: the state at the window boundary matters
     whole = np.asarray(lm.hidden_(ids, training=False))
-    trainer = LMTrainer(lm.model_, lm.hidden_, lm.output_weights_, stateful_hidden=lm.stateful_hidden_,
-                        batch_size=2)
+    trainer = LMTrainer(
+        lm.model_, lm.hidden_, lm.output_weights_, stateful_hidden=lm.stateful_hidden_, batch_size=2
+    )
     cut = 5  # inside the first sentence
-    first, second = (np.asarray(trainer._hidden(part, True)) for part in (ids[:, :cut], ids[:, cut:]))
+    first, second = (
+        np.asarray(trainer._hidden(part, True)) for part in (ids[:, :cut], ids[:, cut:])
+    )
     assert np.allclose(np.concatenate([first, second], axis=1), whole, atol=1e-5)
     trainer.reset_states()
-    assert not np.allclose(np.asarray(trainer._hidden(ids[:, cut:], True)), whole[:, cut:], atol=1e-3)
+    assert not np.allclose(
+        np.asarray(trainer._hidden(ids[:, cut:], True)), whole[:, cut:], atol=1e-3
+    )
     assert lm.params()["carry_state"] is True
 
 
 def test_recurrent_dropout_masks_are_drawn_per_batch_and_saved():
     import keras
 
-    lm = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "recurrent_dropout": 0.5}).fit(CORPUS[:20])
+    lm = LANGUAGE_MODELS["lstm-lm"](**{**SMALL, "epochs": 1, "recurrent_dropout": 0.5}).fit(
+        CORPUS[:20]
+    )
     ids = np.stack([lm._ids(["the", "cat", "sat", "on"])[:-1]] * 3)
     rnn = keras.Model(lm.model_.inputs, lm.model_.get_layer("lstm").output[0])
     a, b = np.asarray(rnn(ids, training=True)), np.asarray(rnn(ids, training=True))
@@ -184,7 +244,9 @@ def test_scoring_in_blocks_matches_the_whole_softmax(lstm_lm, monkeypatch):
 
     sentences = CORPUS[:7] + [["the", "cat"] * 40]
     whole = lstm_lm.log_prob(sentences)  # the toy vocabulary: one block
-    monkeypatch.setattr(training, "SCORE_CHUNK_LOGITS", 3 * len(lstm_lm.vocab_))  # 3 positions a block
+    monkeypatch.setattr(
+        training, "SCORE_CHUNK_LOGITS", 3 * len(lstm_lm.vocab_)
+    )  # 3 positions a block
     lstm_lm._score_fn = None
     try:
         blocked = lstm_lm.log_prob(sentences)
@@ -210,14 +272,26 @@ def test_averaged_weights_are_validated_and_kept():
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile(optimizer=adam(0.05, None, ema_momentum=ema), loss="mse")
         callbacks = [early_stopping(8)] + ([ValidateAveragedWeights()] if ema else [])
-        history = model.fit(x, y, validation_data=(xv, yv), epochs=8, batch_size=8, verbose=0, shuffle=False,
-                            callbacks=callbacks[::-1])
+        history = model.fit(
+            x,
+            y,
+            validation_data=(xv, yv),
+            epochs=8,
+            batch_size=8,
+            verbose=0,
+            shuffle=False,
+            callbacks=callbacks[::-1],
+        )
         return model, history.history
 
     plain, plain_history = fit(None)
     averaged, history = fit(0.9)
-    assert np.allclose(history["loss"], plain_history["loss"], rtol=1e-5)  # the same raw iterates trained
-    assert not np.allclose(history["val_loss"], plain_history["val_loss"], rtol=1e-3)  # averages validated
+    assert np.allclose(
+        history["loss"], plain_history["loss"], rtol=1e-5
+    )  # the same raw iterates trained
+    assert not np.allclose(
+        history["val_loss"], plain_history["val_loss"], rtol=1e-3
+    )  # averages validated
     assert averaged.evaluate(xv, yv, verbose=0) == pytest.approx(min(history["val_loss"]), rel=1e-5)
     with pytest.raises(ValueError, match="ema_momentum"):
         LANGUAGE_MODELS["lstm-lm"](ema_momentum=1.0)

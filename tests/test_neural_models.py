@@ -10,12 +10,19 @@ from bench.models import MODELS
 NEURAL = [name for name in MODELS if MODELS.get(name).family == "neural"]
 SMALL = {"epochs": 1, "embed_dim": 16, "units": 16, "batch_size": 32, "verbose": False}
 # non-default options exercised on the way (the defaults run on the sibling models)
-OPTIONS = {"bilstm": {"pooling": "max"}, "simple-rnn": {"pooling": "mean"}, "cnn-lstm": {"word_dropout": 0.1},
-           "lstm-attention": {"word_dropout": 0.1}, "transformer": {"word_dropout": 0.1, "pooling": "max"},
-           "gru": {"ema_momentum": 0.9}}
+OPTIONS = {
+    "bilstm": {"pooling": "max"},
+    "simple-rnn": {"pooling": "mean"},
+    "cnn-lstm": {"word_dropout": 0.1},
+    "lstm-attention": {"word_dropout": 0.1},
+    "transformer": {"word_dropout": 0.1, "pooling": "max"},
+    "gru": {"ema_momentum": 0.9},
+}
 
 
-def synthetic(n: int = 240, n_classes: int = 2, seed: int = 0) -> tuple[list[list[str]], np.ndarray]:
+def synthetic(
+    n: int = 240, n_classes: int = 2, seed: int = 0
+) -> tuple[list[list[str]], np.ndarray]:
     """Documents of 0-40 filler words with three class-specific words mixed in; one is empty."""
     rng = np.random.default_rng(seed)
     filler = [f"w{i}" for i in range(60)]
@@ -35,8 +42,16 @@ def binary_data():
 
 
 def test_all_architectures_are_registered():
-    assert {"simple-rnn", "lstm", "gru", "bilstm", "cnn-lstm", "lstm-attention", "transformer",
-            "fasttext"} <= set(NEURAL)
+    assert {
+        "simple-rnn",
+        "lstm",
+        "gru",
+        "bilstm",
+        "cnn-lstm",
+        "lstm-attention",
+        "transformer",
+        "fasttext",
+    } <= set(NEURAL)
 
 
 @pytest.mark.parametrize("name", NEURAL)
@@ -47,7 +62,9 @@ def test_fit_predict_save_load(name, binary_data, tmp_path):
     proba = model.predict_proba(docs)
     assert proba.shape == (len(docs), 2) and np.allclose(proba.sum(axis=1), 1.0)
     # another batch composition (so other padding lengths) gives the same probabilities
-    assert np.allclose(model.predict_proba([["never", "seen"]] + docs[::-1])[:0:-1], proba, atol=1e-5)
+    assert np.allclose(
+        model.predict_proba([["never", "seen"]] + docs[::-1])[:0:-1], proba, atol=1e-5
+    )
     assert len(model.history_) == 1
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(model.history_[0])
     params = model.params()
@@ -67,7 +84,9 @@ def test_multiclass_uses_softmax():
 
 def test_sequence_length_and_vocabulary_come_from_train(binary_data):
     docs, labels = binary_data
-    model = MODELS.get("fasttext").cls()(**SMALL, max_len_cap=20, vocab_size=30).fit(docs, labels, 2)
+    model = (
+        MODELS.get("fasttext").cls()(**SMALL, max_len_cap=20, vocab_size=30).fit(docs, labels, 2)
+    )
     assert model.max_len_ == 20 and len(model.vocab_) == 30
 
 
@@ -91,7 +110,10 @@ def test_downsample_mask_matches_same_padding_pooling():
     from neural.layers import DownsampleMask
 
     ids = np.array([[5, 6, 7, 8, 9, 0, 0, 0, 0], [5, 0, 0, 0, 0, 0, 0, 0, 0]], dtype="int32")
-    assert np.asarray(DownsampleMask(4)(ids)).tolist() == [[True, True, False], [True, False, False]]
+    assert np.asarray(DownsampleMask(4)(ids)).tolist() == [
+        [True, True, False],
+        [True, False, False],
+    ]
 
 
 def test_fasttext_keys_frequent_ngrams_only():
@@ -101,7 +123,9 @@ def test_fasttext_keys_frequent_ngrams_only():
     assert keys.tolist() == [23, 34, 42, 23, 234, 342, 423]
     docs = [["a", "b", "c"], ["a", "b"], ["c", "a"]] * 10 + [["b", "c"]]
     model = FastTextClassifier(**SMALL, ngram_min_count=15).fit(docs, np.arange(31) % 2, 2)
-    assert len(model.ngram_table_) == 1  # only "a b" (~18 times in the train part) is frequent enough
+    assert (
+        len(model.ngram_table_) == 1
+    )  # only "a b" (~18 times in the train part) is frequent enough
     encoded = model._encode([["a", "b", "c"]])[0]
     assert len(encoded) == 4 and encoded[-1] == len(model.vocab_)
 
@@ -123,21 +147,35 @@ def test_token_budget_caps_epochs():
     from neural.rnn_models import LSTMClassifier
 
     budget = LSTMClassifier(epochs=10, max_train_tokens=1_000)
-    assert budget._epoch_cap(300) == 3 and budget._epoch_cap(5_000) == 1 and budget._epoch_cap(10) == 10
+    assert (
+        budget._epoch_cap(300) == 3
+        and budget._epoch_cap(5_000) == 1
+        and budget._epoch_cap(10) == 10
+    )
     assert LSTMClassifier(epochs=4)._epoch_cap(10) == 4
 
 
 def test_cosine_decay_ends_training_at_zero_learning_rate(binary_data):
     docs, labels = binary_data
     small = {**SMALL, "epochs": 5, "patience": 5}
-    model = MODELS.get("transformer").cls()(**small, decay_epochs=2, learning_rate=0.01).fit(docs, labels, 2)
+    model = (
+        MODELS.get("transformer")
+        .cls()(**small, decay_epochs=2, learning_rate=0.01)
+        .fit(docs, labels, 2)
+    )
     assert model.params()["epochs_allowed"] == 2 and len(model.history_) == 2
     optimizer = model.model_.optimizer
-    assert int(optimizer.iterations) > 0 and float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
+    assert int(optimizer.iterations) > 0 and float(optimizer.learning_rate) == pytest.approx(
+        0.0, abs=1e-9
+    )
     from neural.training import cosine_decay
 
-    schedule = cosine_decay(0.01, 10)  # half a cosine: full rate, half way at the middle, zero at the end
-    assert [float(schedule(step)) for step in (0, 5, 10, 20)] == pytest.approx([0.01, 0.005, 0.0, 0.0], abs=1e-9)
+    schedule = cosine_decay(
+        0.01, 10
+    )  # half a cosine: full rate, half way at the middle, zero at the end
+    assert [float(schedule(step)) for step in (0, 5, 10, 20)] == pytest.approx(
+        [0.01, 0.005, 0.0, 0.0], abs=1e-9
+    )
     with pytest.raises(ValueError, match="decay_epochs"):
         MODELS.get("transformer").cls()(decay_epochs=0)
     with pytest.raises(ValueError, match="pooling"):
@@ -149,13 +187,18 @@ def test_sinusoidal_positions_follow_the_paper_and_save(binary_data, tmp_path):
 
     p, i = np.arange(50)[:, None], np.arange(8)[None, :]
     angle = p / 10000 ** (2 * (i // 2) / 8)
-    assert np.allclose(np.asarray(sinusoids(np.arange(50), 8)), np.where(i % 2 == 0, np.sin(angle), np.cos(angle)),
-                       atol=1e-5)
+    assert np.allclose(
+        np.asarray(sinusoids(np.arange(50), 8)),
+        np.where(i % 2 == 0, np.sin(angle), np.cos(angle)),
+        atol=1e-5,
+    )
     docs, labels = binary_data
     cls = MODELS.get("transformer").cls()
     model = cls(**SMALL, positions="sinusoidal").fit(docs, labels, 2)
     learned = cls(**SMALL).fit(docs, labels, 2)
-    assert learned.n_parameters() - model.n_parameters() == learned.max_len_ * 16  # no position table to fit
+    assert (
+        learned.n_parameters() - model.n_parameters() == learned.max_len_ * 16
+    )  # no position table to fit
     model.save(tmp_path)
     assert np.array_equal(cls.load(tmp_path).predict_proba(docs), model.predict_proba(docs))
     with pytest.raises(ValueError, match="positions"):
@@ -167,7 +210,10 @@ def test_long_documents_keep_head_and_tail():
 
     ids = list(range(1, 21))
     assert truncate(ids, 8, head=0.25).tolist() == [1, 2, 15, 16, 17, 18, 19, 20]
-    assert truncate(ids, 8).tolist() == list(range(13, 21)) and truncate(ids[:5], 8).tolist() == ids[:5]
+    assert (
+        truncate(ids, 8).tolist() == list(range(13, 21))
+        and truncate(ids[:5], 8).tolist() == ids[:5]
+    )
 
 
 def test_word2vec_embedding_comes_from_train_and_is_loaded():
@@ -178,8 +224,12 @@ def test_word2vec_embedding_comes_from_train_and_is_loaded():
     vocab = Vocabulary(docs, 100)
     matrix, coverage = word2vec_matrix(docs, vocab, 16, seed=3, epochs=2)
     again, _ = word2vec_matrix(docs, vocab, 16, seed=3, epochs=2)
-    assert matrix.shape == (len(vocab), 16) and np.array_equal(matrix, again)  # one thread: reproducible
-    assert not matrix[0].any() and 0.9 < coverage <= 1.0  # padding row zero; every seen word covered
+    assert matrix.shape == (len(vocab), 16) and np.array_equal(
+        matrix, again
+    )  # one thread: reproducible
+    assert (
+        not matrix[0].any() and 0.9 < coverage <= 1.0
+    )  # padding row zero; every seen word covered
 
     model = MODELS.get("lstm-attention").cls()(**SMALL, pretrained="word2vec", pretrain_epochs=2)
     model.fit(docs, labels, 2)
@@ -194,9 +244,13 @@ def test_frozen_embedding_keeps_the_word2vec_vectors(monkeypatch, freeze):
 
     made = []
     real = neural.pretrained.word2vec_matrix
-    monkeypatch.setattr(neural.pretrained, "word2vec_matrix", lambda *a, **k: made.append(real(*a, **k)) or made[-1])
+    monkeypatch.setattr(
+        neural.pretrained, "word2vec_matrix", lambda *a, **k: made.append(real(*a, **k)) or made[-1]
+    )
     docs, labels = synthetic(n=400)
-    model = MODELS.get("transformer").cls()(**SMALL, pretrained="word2vec", pretrain_epochs=2, freeze_embedding=freeze)
+    model = MODELS.get("transformer").cls()(
+        **SMALL, pretrained="word2vec", pretrain_epochs=2, freeze_embedding=freeze
+    )
     model.fit(docs, labels, 2)
     table = model.model_.get_layer(index=1).tokens.embeddings.numpy()
     assert np.array_equal(table, made[0][0]) == freeze  # trained tables move, frozen ones stay
@@ -209,14 +263,18 @@ def test_word_dropout_drops_whole_tokens():
     from neural.arch_config import ArchConfig
     from neural.rnn_models import build_recurrent
 
-    model = build_recurrent(ArchConfig(vocab_size=50, max_len=30, n_outputs=1, embed_dim=8, word_dropout=0.5))
+    model = build_recurrent(
+        ArchConfig(vocab_size=50, max_len=30, n_outputs=1, embed_dim=8, word_dropout=0.5)
+    )
     layer = model.get_layer("word_dropout")
     out = np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=True))
     per_token = out.reshape(-1, 8)
     assert set(np.unique(per_token)) == {0.0, 2.0}  # kept tokens are scaled by 1 / (1 - 0.5)
     assert all(len(set(row)) == 1 for row in per_token)  # a token is dropped whole or kept whole
     assert 0.3 < (per_token[:, 0] == 0).mean() < 0.7
-    assert np.array_equal(np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=False)), np.ones((4, 30, 8)))
+    assert np.array_equal(
+        np.asarray(layer(np.ones((4, 30, 8), dtype="float32"), training=False)), np.ones((4, 30, 8))
+    )
 
 
 def test_progress_inside_an_epoch_counts_batches_against_the_total(capsys):
@@ -229,7 +287,10 @@ def test_progress_inside_an_epoch_counts_batches_against_the_total(capsys):
         timer.on_train_batch_end(0)
     last = capsys.readouterr().err.splitlines()[-1].strip()
     assert last.startswith("epoch 1/8: 5 of 855 batches,") and last.endswith("left in the epoch")
-    assert timer.progress(100.0) == "epoch 1/8: 5 of 855 batches, 100s, about 4 h 43 min left in the epoch"
+    assert (
+        timer.progress(100.0)
+        == "epoch 1/8: 5 of 855 batches, 100s, about 4 h 43 min left in the epoch"
+    )
     assert timer.progress(0.05).endswith("about 8s left in the epoch")
     timer.set_params({})  # a generator of unknown length: no total to count against
     assert timer.progress(3.0) == "epoch 1: 5 batches, 3s"

@@ -14,7 +14,9 @@ def _inputs(seed: int = 0) -> np.ndarray:
 def _randomize(layer, seed: int) -> None:
     """Non-default weights (Keras's zero/one biases would hide a gate mix-up)."""
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
 
 
 def test_simple_rnn_matches_keras():

@@ -20,6 +20,7 @@ def regression_data():
     x, xv = rng.normal(size=(64, 3)), rng.normal(size=(32, 3))
     w = np.array([[1.0], [-2.0], [0.5]])
     y, yv = x @ w + 0.3 * rng.normal(size=(64, 1)), xv @ w
+
     def dataset(a, b, batch):
         pairs = (a.astype("float32"), b.astype("float32"))
         return tf.data.Dataset.from_tensor_slices(pairs).batch(batch)
@@ -50,16 +51,33 @@ def test_the_shared_loop_is_keras_fit_with_its_callbacks_in_order():
     )
 
     data, val = regression_data()
-    settings = TrainingSettings(epochs=30, patience=2, learning_rate=0.3, clipnorm=1.0,
-                                ema_momentum=0.5, plateau_factor=0.5, verbose=False)
+    settings = TrainingSettings(
+        epochs=30,
+        patience=2,
+        learning_rate=0.3,
+        clipnorm=1.0,
+        ema_momentum=0.5,
+        plateau_factor=0.5,
+        verbose=False,
+    )
     shared = dense_model()
     outcome = train(shared, data, val, settings, n_train=64, compile_args={"loss": "mse"})
     by_hand = dense_model()
     by_hand.compile(optimizer=adam(0.3, 1.0, 0.5), loss="mse")
     timer = EpochTimer(64, verbose=False)
-    by_hand.fit(data, validation_data=val, epochs=30, verbose=0, shuffle=False,
-                callbacks=[keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=0),
-                           ValidateAveragedWeights(), early_stopping(2), timer])
+    by_hand.fit(
+        data,
+        validation_data=val,
+        epochs=30,
+        verbose=0,
+        shuffle=False,
+        callbacks=[
+            keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=0),
+            ValidateAveragedWeights(),
+            early_stopping(2),
+            timer,
+        ],
+    )
     assert untimed(outcome.history) == untimed(timer.records)
     assert all(np.array_equal(a, b) for a, b in zip(shared.get_weights(), by_hand.get_weights()))
     rates = [r["learning_rate"] for r in outcome.history]
@@ -72,8 +90,15 @@ def test_a_cosine_schedule_ends_at_zero_and_replaces_the_plateau_cut():
     from neural.training import TrainingSettings, train
 
     data, val = regression_data()
-    settings = TrainingSettings(epochs=3, patience=5, learning_rate=0.1, cosine=True,
-                                plateau_factor=0.5, unit="rows", verbose=False)
+    settings = TrainingSettings(
+        epochs=3,
+        patience=5,
+        learning_rate=0.1,
+        cosine=True,
+        plateau_factor=0.5,
+        unit="rows",
+        verbose=False,
+    )
     model = dense_model()
     outcome = train(model, data, val, settings, n_train=64, compile_args={"loss": "mse"})
     assert len(outcome.history) == 3 and "learning_rate" not in outcome.history[0]
@@ -111,12 +136,32 @@ def test_settings_come_from_the_constructors_signatures():
 # refactor, and any later one, must leave them as they are. Exact on the machine that recorded
 # them; the tolerance only absorbs another CPU's rounding (re-record if that is all that differs).
 LSTM_VAL_LOSS = [0.18958880007266998, 0.023853695020079613, 0.06251034140586853]
-LSTM_PROBA = [0.001084636547602713, 0.9747329950332642, 0.0004997155629098415, 0.9385912418365479,
-              0.0005885515711270273, 0.953266441822052]
-LM_VAL_LOSS = [1.7905161380767822, 0.7564773559570312, 0.4907084107398987, 0.3033003509044647,
-               0.2796148955821991, 0.29606306552886963, 0.2991400957107544]
-LM_LOSS = [2.3141841888427734, 1.4961715936660767, 0.7314587831497192, 0.564907968044281,
-           0.4210832417011261, 0.4424026608467102, 0.38796669244766235]
+LSTM_PROBA = [
+    0.001084636547602713,
+    0.9747329950332642,
+    0.0004997155629098415,
+    0.9385912418365479,
+    0.0005885515711270273,
+    0.953266441822052,
+]
+LM_VAL_LOSS = [
+    1.7905161380767822,
+    0.7564773559570312,
+    0.4907084107398987,
+    0.3033003509044647,
+    0.2796148955821991,
+    0.29606306552886963,
+    0.2991400957107544,
+]
+LM_LOSS = [
+    2.3141841888427734,
+    1.4961715936660767,
+    0.7314587831497192,
+    0.564907968044281,
+    0.4210832417011261,
+    0.4424026608467102,
+    0.38796669244766235,
+]
 LM_LOG_PROB = [-12.79975059069693, -29.1168971657753]
 
 
@@ -126,8 +171,15 @@ def test_a_classifier_trains_as_it_did_before_the_shared_loop():
     from tests.test_neural_models import synthetic
 
     docs, labels = synthetic()
-    model = LSTMClassifier(epochs=12, embed_dim=16, units=16, batch_size=32, patience=1,
-                           learning_rate=0.05, verbose=False).fit(docs, labels, 2)
+    model = LSTMClassifier(
+        epochs=12,
+        embed_dim=16,
+        units=16,
+        batch_size=32,
+        patience=1,
+        learning_rate=0.05,
+        verbose=False,
+    ).fit(docs, labels, 2)
     assert [r["val_loss"] for r in model.history_] == pytest.approx(LSTM_VAL_LOSS, rel=1e-5)
     assert model.best_epoch_ == 2
     assert model.predict_proba(docs[:6])[:, 1] == pytest.approx(LSTM_PROBA, rel=1e-5, abs=1e-7)
@@ -139,8 +191,16 @@ def test_a_language_model_trains_as_it_did_before_the_shared_loop():
     from neural.language_models import LSTMLM
     from tests.test_neural_lm import CORPUS, SMALL
 
-    lm = LSTMLM(**{**SMALL, "epochs": 12, "patience": 2, "learning_rate": 0.05, "dropout": 0.0,
-                   "embed_dropout": 0.0}).fit(CORPUS)
+    lm = LSTMLM(
+        **{
+            **SMALL,
+            "epochs": 12,
+            "patience": 2,
+            "learning_rate": 0.05,
+            "dropout": 0.0,
+            "embed_dropout": 0.0,
+        }
+    ).fit(CORPUS)
     assert [r["val_loss"] for r in lm.history_] == pytest.approx(LM_VAL_LOSS, rel=1e-5)
     assert [r["loss"] for r in lm.history_] == pytest.approx(LM_LOSS, rel=1e-5)
     assert [r["learning_rate"] for r in lm.history_] == pytest.approx([0.05] * 6 + [0.025])

@@ -54,7 +54,9 @@ def test_add_k_by_hand():
 def test_witten_bell_by_hand():
     uni_b = (7 + 4 / V_PRED) / (29 + 4)  # 4 word types seen; the uniform gets 4/(29+4)
     assert p_next("witten-bell", "", "b", order=1) == pytest.approx(uni_b)
-    assert p_next("witten-bell", "a", "b") == pytest.approx((4 + 3 * uni_b) / (7 + 3))  # 3 types after a
+    assert p_next("witten-bell", "a", "b") == pytest.approx(
+        (4 + 3 * uni_b) / (7 + 3)
+    )  # 3 types after a
     assert p_next("witten-bell", "a", "zzz") == pytest.approx(3 / 10 * (4 / 33) / V_PRED)
 
 
@@ -108,8 +110,17 @@ def test_stupid_backoff_by_hand_and_refuses_perplexity():
 def test_every_normalised_method_sums_to_one(name, order, min_count):
     train = [s.split() for s in (DATA / "toy_train.txt").read_text().splitlines()[:400]]
     model = make_lm(name, order=order, min_count=min_count).fit(train)
-    histories = [[], ["w0"], ["w0", "w1"], ["w3", "w0", "w1", "w2", "w5"], ["never", "seen"],
-                 ["w0", "never"], train[7][:5], train[11], ["w1"] * 9]
+    histories = [
+        [],
+        ["w0"],
+        ["w0", "w1"],
+        ["w3", "w0", "w1", "w2", "w5"],
+        ["never", "seen"],
+        ["w0", "never"],
+        train[7][:5],
+        train[11],
+        ["w1"] * 9,
+    ]
     for history in histories:
         p = np.exp(model.next_log_probs(history))
         assert p[1] == 0.0  # <s> is never predicted
@@ -124,7 +135,7 @@ def test_counts_match_a_plain_counter():
     padded = [["<s>"] + s + ["</s>"] for s in sentences]
 
     def plain(n: int) -> Counter:  # the dictionary of tuples this package avoids, as the reference
-        return Counter(tuple(p[i:i + n]) for p in padded for i in range(len(p) - n + 1))
+        return Counter(tuple(p[i : i + n]) for p in padded for i in range(len(p) - n + 1))
 
     names = [(w,) for w in vocab.words]  # spell every table row out through its context row
     for n, table in enumerate(counts.tables, start=1):
@@ -141,7 +152,9 @@ def test_counts_match_a_plain_counter():
 def test_key_index_finds_what_searchsorted_finds():
     rng = np.random.default_rng(1)
     keys = np.unique(rng.integers(0, 2**40, 50_000))
-    queries = np.concatenate([keys[rng.integers(0, len(keys), 20_000)], rng.integers(0, 2**40, 20_000)])
+    queries = np.concatenate(
+        [keys[rng.integers(0, len(keys), 20_000)], rng.integers(0, 2**40, 20_000)]
+    )
     rows = KeyIndex(keys).find(queries)
     pos = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
     assert np.array_equal(rows, np.where(keys[pos] == queries, pos, -1))
@@ -181,15 +194,31 @@ def test_log_prob_perplexity_and_oov_bookkeeping():
     ppl = model.perplexity(test)
     assert ppl.tokens == 8 and ppl.oov == 1
     assert ppl.perplexity == pytest.approx(math.exp(-scores.log_probs.sum() / 8))
-    assert ppl.perplexity_excl_oov == pytest.approx(math.exp(-scores.log_probs[~scores.oov].sum() / 7))
+    assert ppl.perplexity_excl_oov == pytest.approx(
+        math.exp(-scores.log_probs[~scores.oov].sum() / 7)
+    )
 
 
 def test_match_lengths_by_hand():
     # "a b c": <s>a (the longest a first word can have), then <s>ab, abc, bc</s> all in TOY;
     # "c b a": <s>c, the bigram cb never seen, ba but not cba, ba</s> (from "b a")
     model = make_lm("mkn", order=3).fit(TOY)
-    assert model.match_lengths([["a", "b", "c"], ["c", "b", "a"]]).tolist() == [2, 3, 3, 3, 2, 1, 2, 3]
-    assert make_lm("mkn", order=2).fit(TOY).match_lengths([["a", "b", "c"]]).tolist() == [2, 2, 2, 2]
+    assert model.match_lengths([["a", "b", "c"], ["c", "b", "a"]]).tolist() == [
+        2,
+        3,
+        3,
+        3,
+        2,
+        1,
+        2,
+        3,
+    ]
+    assert make_lm("mkn", order=2).fit(TOY).match_lengths([["a", "b", "c"]]).tolist() == [
+        2,
+        2,
+        2,
+        2,
+    ]
 
 
 def test_model_size_by_hand():
@@ -226,8 +255,10 @@ def test_classifier_fits_predicts_and_records_its_choice():
     rng = np.random.default_rng(0)
     pos, neg = ["good", "great", "fine"], ["bad", "awful", "poor"]
     labels = rng.integers(0, 2, 120)
-    docs = [list(rng.choice(["the", "film", "was", "a"], 6)) + list(rng.choice(pos if y else neg, 2))
-            for y in labels]
+    docs = [
+        list(rng.choice(["the", "film", "was", "a"], 6)) + list(rng.choice(pos if y else neg, 2))
+        for y in labels
+    ]
     clf = get_model("ngram-lm-clf").cls()(seed=0, orders=(1, 2), smoothings=("mkn", "witten-bell"))
     proba = clf.fit(docs, labels, 2).predict_proba(docs)
     assert proba.shape == (120, 2) and np.allclose(proba.sum(axis=1), 1)
@@ -241,22 +272,45 @@ def test_classifier_through_the_runner(tiny_home):
     from bench.runner import make_config, run
 
     result = run(make_config("imdb", "ngram-lm-clf", profile="quick"), quiet=True)
-    assert result.accuracy > 0.8 and result.model_params["smoothing"] in ("mkn", "witten-bell", "absolute")
+    assert result.accuracy > 0.8 and result.model_params["smoothing"] in (
+        "mkn",
+        "witten-bell",
+        "absolute",
+    )
 
 
 # -- the command line ------------------------------------------------------------------------------
 def bench_ngram(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", "ngram", *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "ngram", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_json_contract_and_arpa(tmp_path):
     arpa = tmp_path / "toy.arpa"
-    proc = bench_ngram("--train", str(DATA / "toy_train.txt"), "--test", str(DATA / "toy_test.txt"),
-                       "--order", "3", "--smoothing", "mkn", "--arpa", str(arpa), "--json")
+    proc = bench_ngram(
+        "--train",
+        str(DATA / "toy_train.txt"),
+        "--test",
+        str(DATA / "toy_test.txt"),
+        "--order",
+        "3",
+        "--smoothing",
+        "mkn",
+        "--arpa",
+        str(arpa),
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert {"perplexity", "perplexity_excl_oov", "oov", "tokens", "fit_seconds", "score_seconds"} <= set(doc)
+    assert {
+        "perplexity",
+        "perplexity_excl_oov",
+        "oov",
+        "tokens",
+        "fit_seconds",
+        "score_seconds",
+    } <= set(doc)
     reference = json.loads((DATA / "kenlm_reference.json").read_text())["results"]
     kenlm = next(r for r in reference if r["corpus"] == "toy" and r["order"] == 3)
     assert doc["perplexity"] == pytest.approx(kenlm["perplexity"], rel=1e-3)
@@ -265,39 +319,69 @@ def test_cli_json_contract_and_arpa(tmp_path):
 
 
 def test_cli_samples_sentences_reproducibly():
-    args = ("--train", str(DATA / "toy_train.txt"), "--test", str(DATA / "toy_test.txt"), "--order", "3",
-            "--smoothing", "kn", "--sample", "4", "--seed", "7")
+    args = (
+        "--train",
+        str(DATA / "toy_train.txt"),
+        "--test",
+        str(DATA / "toy_test.txt"),
+        "--order",
+        "3",
+        "--smoothing",
+        "kn",
+        "--sample",
+        "4",
+        "--seed",
+        "7",
+    )
     first, again = bench_ngram(*args, "--json"), bench_ngram(*args, "--json")
     assert first.returncode == 0, first.stderr
     doc = json.loads(first.stdout)
-    assert doc["seed"] == 7 and len(doc["samples"]) == 4 and json.loads(again.stdout)["samples"] == doc["samples"]
-    vocabulary = {w for line in (DATA / "toy_train.txt").read_text().splitlines() for w in line.split()}
+    assert (
+        doc["seed"] == 7
+        and len(doc["samples"]) == 4
+        and json.loads(again.stdout)["samples"] == doc["samples"]
+    )
+    vocabulary = {
+        w for line in (DATA / "toy_train.txt").read_text().splitlines() for w in line.split()
+    }
     assert {w for s in doc["samples"] for w in s.split()} <= vocabulary | {"<unk>"}
     text = bench_ngram(*args)
-    assert text.stdout.splitlines()[-5:] == ["sampled from <s> (seed 7):", *(f"  {s}" for s in doc["samples"])]
+    assert text.stdout.splitlines()[-5:] == [
+        "sampled from <s> (seed 7):",
+        *(f"  {s}" for s in doc["samples"]),
+    ]
     other = json.loads(bench_ngram(*args[:-1], "8", "--json").stdout)["samples"]
     assert other != doc["samples"]
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--smoothing", "stupid-backoff"], "not probabilities"),
-    (["--smoothing", "mkm"], "Did you mean 'mkn'"),
-    (["--smoothing", "add-k", "--arpa", "out.arpa"], "ARPA"),
-    (["--order", "0"], "at least 1"),
-    (["--train", "missing.txt"], "no such file"),
-    (["--test", "EMPTY"], "is empty"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--smoothing", "stupid-backoff"], "not probabilities"),
+        (["--smoothing", "mkm"], "Did you mean 'mkn'"),
+        (["--smoothing", "add-k", "--arpa", "out.arpa"], "ARPA"),
+        (["--order", "0"], "at least 1"),
+        (["--train", "missing.txt"], "no such file"),
+        (["--test", "EMPTY"], "is empty"),
+    ],
+)
 def test_cli_user_errors_are_one_line(tmp_path, monkeypatch, capsys, args, needle):
     from bench.cli import main
 
     (tmp_path / "empty.txt").write_text("")
     monkeypatch.chdir(tmp_path)
-    argv = {"--train": str(DATA / "toy_train.txt"), "--test": str(DATA / "toy_test.txt"), "--order": "3",
-            "--smoothing": "mkn"}
+    argv = {
+        "--train": str(DATA / "toy_train.txt"),
+        "--test": str(DATA / "toy_test.txt"),
+        "--order": "3",
+        "--smoothing": "mkn",
+    }
     for flag, value in zip(args[::2], args[1::2]):
         argv[flag] = str(tmp_path / "empty.txt") if value == "EMPTY" else value
     with pytest.raises(SystemExit) as stop:
         main(["ngram", *[x for kv in argv.items() for x in kv]])
     err = capsys.readouterr().err.strip().splitlines()
-    assert stop.value.code == 2 and len(err) == 1 and err[0].startswith("error:") and needle in err[0]
+    assert (
+        stop.value.code == 2 and len(err) == 1 and err[0].startswith("error:") and needle in err[0]
+    )
     assert not (tmp_path / "out.arpa").exists()

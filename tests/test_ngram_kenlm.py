@@ -38,13 +38,16 @@ def corpus(name: str) -> tuple[list[list[str]], list[list[str]]]:
         from tests.benchmarks.real_slices import tokenized_slice
 
         about = REFERENCE["corpora"][name]
-        train, _, test, _, _ = tokenized_slice(about["dataset"])  # full splits, in the loader's order
+        train, _, test, _, _ = tokenized_slice(
+            about["dataset"]
+        )  # full splits, in the loader's order
         train, test = train[: about["train_docs"]], test[: about["test_docs"]]
     for part, sentences in (("train", train), ("test", test)):
         text = "".join(" ".join(s) + "\n" for s in sentences).encode("utf-8")
         assert hashlib.sha256(text).hexdigest() == REFERENCE["corpora"][name][f"{part}_sha256"], (
             f"the {name} {part} text is not the one KenLM scored (tokenizer changed?): rerun "
-            "tests/data/ngram/make_kenlm_reference.py")
+            "tests/data/ngram/make_kenlm_reference.py"
+        )
     return train, test
 
 
@@ -92,7 +95,7 @@ def test_kenlm_reads_our_arpa_and_scores_every_sentence_like_us(tmp_path, name, 
         total, words = _kenlm_sentence_log10(reader, sentence)
         assert total == pytest.approx(mine, abs=1e-4)
         assert reader.score(" ".join(sentence)) == pytest.approx(mine, abs=1e-4)
-        assert np.allclose(words, tokens[at:at + len(words)], atol=1e-5)
+        assert np.allclose(words, tokens[at : at + len(words)], atol=1e-5)
         at += len(words)
 
 

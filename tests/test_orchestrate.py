@@ -19,10 +19,20 @@ def _dies_by(sig: int) -> list[str]:
     return [sys.executable, "-c", f"import os; os.kill(os.getpid(), {int(sig)})"]
 
 
-@pytest.mark.parametrize("code, stopped", [
-    (-signal.SIGINT, True), (-signal.SIGTERM, True), (130, True), (143, True),
-    (0, False), (1, False), (2, False), (-signal.SIGKILL, False), (-signal.SIGSEGV, False),
-])
+@pytest.mark.parametrize(
+    "code, stopped",
+    [
+        (-signal.SIGINT, True),
+        (-signal.SIGTERM, True),
+        (130, True),
+        (143, True),
+        (0, False),
+        (1, False),
+        (2, False),
+        (-signal.SIGKILL, False),
+        (-signal.SIGSEGV, False),
+    ],
+)
 def test_the_user_stopped_a_child_by_sigint_or_sigterm_only(code, stopped):
     assert stopped_by_user(code) is stopped
 
@@ -74,7 +84,7 @@ def test_run_all_passes_seeds_to_the_lm_task_only_when_given(tiny_home, monkeypa
     commands.clear()
     orchestrate.run_all(**grid, seeds=[1, 2])
     assert {c.seed for c in planned} == {1, 2}
-    assert commands[0][commands[0].index("--seeds"):][:3] == ["--seeds", "1", "2"]
+    assert commands[0][commands[0].index("--seeds") :][:3] == ["--seeds", "1", "2"]
 
     commands.clear()
     orchestrate.run_all(**grid, models=["nb"])
@@ -83,14 +93,18 @@ def test_run_all_passes_seeds_to_the_lm_task_only_when_given(tiny_home, monkeypa
     assert commands == []  # a narrowed grid, or lm=False, skips the LM task
 
 
-def test_bench_all_stops_with_130_when_an_lm_child_is_stopped_by_sigterm(tiny_home, monkeypatch,
-                                                                         capsys):
+def test_bench_all_stops_with_130_when_an_lm_child_is_stopped_by_sigterm(
+    tiny_home, monkeypatch, capsys
+):
     from bench.cli import main
 
     _fake_grid(monkeypatch)
     started = []
-    monkeypatch.setattr(orchestrate, "lm_child_command",
-                        lambda dataset, **_: started.append(dataset) or _dies_by(signal.SIGTERM))
+    monkeypatch.setattr(
+        orchestrate,
+        "lm_child_command",
+        lambda dataset, **_: started.append(dataset) or _dies_by(signal.SIGTERM),
+    )
     previous = signal.getsignal(signal.SIGTERM)  # main() turns SIGTERM into KeyboardInterrupt
     try:
         with pytest.raises(SystemExit) as stop:
@@ -102,8 +116,13 @@ def test_bench_all_stops_with_130_when_an_lm_child_is_stopped_by_sigterm(tiny_ho
 
 
 def test_run_all_runs_a_tiny_grid_renders_the_report_and_resumes(tiny_home):
-    kwargs = dict(results_dir=results_home(), profile="quick", datasets=["sms-spam", "r8"],
-                  models=["nb"], seeds=[0])
+    kwargs = dict(
+        results_dir=results_home(),
+        profile="quick",
+        datasets=["sms-spam", "r8"],
+        models=["nb"],
+        seeds=[0],
+    )
     outcome = orchestrate.run_all(**kwargs)
     assert outcome.exit_code == 0 and outcome.failures == [] and outcome.notes() == []
     assert len(outcome.grid.done) == 2
@@ -117,13 +136,19 @@ def test_outcome_lists_busy_and_failed_runs(tmp_path):
     from bench.grid import plan
 
     config = plan(["imdb"], ["nb"], [0], "quick")[0]
-    outcome = orchestrate.Outcome(tmp_path, GridOutcome(busy=[config], failed=[(config, "boom")]),
-                                  lm_failed=["r8 language models: exit code 1"])
+    outcome = orchestrate.Outcome(
+        tmp_path,
+        GridOutcome(busy=[config], failed=[(config, "boom")]),
+        lm_failed=["r8 language models: exit code 1"],
+    )
     assert outcome.exit_code == 1
     notes = outcome.notes()
     assert "1 run(s) are being run by another process" in notes[0]
-    assert notes[1:] == ["2 run(s) failed:", f"  {config.label()}: boom",
-                         "  r8 language models: exit code 1"]
+    assert notes[1:] == [
+        "2 run(s) failed:",
+        f"  {config.label()}: boom",
+        "  r8 language models: exit code 1",
+    ]
 
 
 def test_run_lm_runs_each_dataset_once_per_seed(tiny_home):
@@ -131,8 +156,7 @@ def test_run_lm_runs_each_dataset_once_per_seed(tiny_home):
     written = orchestrate.run_lm(["sms-spam"], **lm, seeds=[0, 1])
     docs = [json.loads(p.read_text()) for p in written]
     assert {d["seed"] for d in docs} == {0, 1} and {d["dataset"] for d in docs} == {"sms-spam"}
-    by_seed = {s: sorted((d["model"], d["order"]) for d in docs if d["seed"] == s)
-               for s in (0, 1)}
+    by_seed = {s: sorted((d["model"], d["order"]) for d in docs if d["seed"] == s) for s in (0, 1)}
     assert by_seed[0] == by_seed[1] and by_seed[0]
     # seed 0 alone by default: stored already, so nothing is fitted again
     assert orchestrate.run_lm(["sms-spam"], **lm) == []

@@ -8,8 +8,17 @@ from bench.params import check_types
 
 
 class _Model:
-    def __init__(self, *, seed: int = 0, ngram: int = 1, alpha: float | None = None, binary: bool = True,
-                 alphas: tuple[float, ...] = (0.5, 1.0), name: str = "x", anything=None):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        ngram: int = 1,
+        alpha: float | None = None,
+        binary: bool = True,
+        alphas: tuple[float, ...] = (0.5, 1.0),
+        name: str = "x",
+        anything=None,
+    ):
         pass
 
 
@@ -24,23 +33,36 @@ def test_arguments_passed_on_to_a_base_class_are_checked_too():
         check_types(_Sub, {"ngram": "three"})
 
 
-@pytest.mark.parametrize("params", [
-    {"ngram": 2}, {"alpha": 1}, {"alpha": 0.5}, {"alpha": None}, {"binary": False},
-    {"alphas": [0.1, 1]}, {"name": "y"}, {"anything": {"a": 1}}, {"unknown": "left to the constructor"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ngram": 2},
+        {"alpha": 1},
+        {"alpha": 0.5},
+        {"alpha": None},
+        {"binary": False},
+        {"alphas": [0.1, 1]},
+        {"name": "y"},
+        {"anything": {"a": 1}},
+        {"unknown": "left to the constructor"},
+    ],
+)
 def test_values_the_constructor_takes_pass(params):
     check_types(_Model, params)
 
 
-@pytest.mark.parametrize("params,message", [
-    ({"ngram": "two"}, "ngram takes int, got 'two'"),
-    ({"ngram": 2.5}, "ngram takes int, got 2.5"),
-    ({"ngram": True}, "ngram takes int, got True"),
-    ({"alpha": "oops"}, "alpha takes float or null, got 'oops'"),
-    ({"binary": 1}, "binary takes bool, got 1"),
-    ({"alphas": [0.1, "a"]}, "alphas takes a list of float, got [0.1, 'a']"),
-    ({"alphas": 0.1}, "alphas takes a list of float, got 0.1"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"ngram": "two"}, "ngram takes int, got 'two'"),
+        ({"ngram": 2.5}, "ngram takes int, got 2.5"),
+        ({"ngram": True}, "ngram takes int, got True"),
+        ({"alpha": "oops"}, "alpha takes float or null, got 'oops'"),
+        ({"binary": 1}, "binary takes bool, got 1"),
+        ({"alphas": [0.1, "a"]}, "alphas takes a list of float, got [0.1, 'a']"),
+        ({"alphas": 0.1}, "alphas takes a list of float, got 0.1"),
+    ],
+)
 def test_a_value_of_the_wrong_type_is_named(params, message):
     with pytest.raises(TypeError) as info:
         check_types(_Model, params)

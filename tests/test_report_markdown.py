@@ -9,8 +9,20 @@ from tests.synthetic_results import make_result, standard_grid, write_lm_result,
 
 
 def _markdown(results_dir, *args):
-    return subprocess.run([sys.executable, "-m", "bench", "report", "--markdown", "--results-dir",
-                           str(results_dir), *args], capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "report",
+            "--markdown",
+            "--results-dir",
+            str(results_dir),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+    )
 
 
 def _row(text: str, name: str) -> list[str]:
@@ -50,9 +62,14 @@ def test_accuracy_table_means_seeds_and_best(tmp_path):
 
 
 def test_cli_prints_both_tables_per_profile(tmp_path):
-    write_results(tmp_path, [make_result("imdb", "nb", profile="full", accuracy=0.8),
-                             make_result("imdb", "lstm", profile="full", accuracy=0.9),
-                             make_result("imdb", "nb", profile="quick", accuracy=0.7)])
+    write_results(
+        tmp_path,
+        [
+            make_result("imdb", "nb", profile="full", accuracy=0.8),
+            make_result("imdb", "lstm", profile="full", accuracy=0.9),
+            make_result("imdb", "nb", profile="quick", accuracy=0.7),
+        ],
+    )
     for order, ppl in ((2, 300.0), (3, 250.0), (4, 260.0)):
         write_lm_result(tmp_path, "imdb", "ngram-mkn", order, "mkn", ppl, profile="full")
     write_lm_result(tmp_path, "imdb", "lstm-lm", None, None, 200.0, profile="full")
@@ -84,11 +101,16 @@ def test_each_table_says_how_many_runs_when_and_on_which_machines(tmp_path):
 
     xeon = {"cpu": "Xeon", "cpu_generation": "family 6 model 167", "cpu_count": 2}
     epyc = {"cpu": "EPYC", "cpu_count": 8}
-    runs = [(make_result("imdb", "nb", seed=0), xeon, "2024-01-01T23:00:00+00:00"),
-            (make_result("imdb", "nb", seed=1), xeon, "2024-01-03T01:00:00+00:00"),
-            (make_result("imdb", "lstm"), epyc, "2024-02-03T10:00:00+00:00"),
-            (make_result("imdb", "nb", max_train=100), {"cpu": "elsewhere"},
-             "2025-01-01T00:00:00+00:00")]
+    runs = [
+        (make_result("imdb", "nb", seed=0), xeon, "2024-01-01T23:00:00+00:00"),
+        (make_result("imdb", "nb", seed=1), xeon, "2024-01-03T01:00:00+00:00"),
+        (make_result("imdb", "lstm"), epyc, "2024-02-03T10:00:00+00:00"),
+        (
+            make_result("imdb", "nb", max_train=100),
+            {"cpu": "elsewhere"},
+            "2025-01-01T00:00:00+00:00",
+        ),
+    ]
     write_results(tmp_path, [dataclasses.replace(r, machine=m, finished_at=t) for r, m, t in runs])
     for order, finished in ((2, "2024-03-01T00:00:00+00:00"), (3, "2024-03-02T00:00:00+00:00")):
         path = write_lm_result(tmp_path, "imdb", "ngram-kn", order, "kn", 100.0 + order)
@@ -112,6 +134,8 @@ def test_source_line_without_dates_or_machine():
     from reports.markdown import source_line
 
     assert source_line([None], ["an unrecorded machine"]) == (
-        "Source: 1 run (finish dates not recorded), on an unrecorded machine.")
+        "Source: 1 run (finish dates not recorded), on an unrecorded machine."
+    )
     assert source_line(["2024-05-06T07:00:00+00:00"] * 2, ["m, 4 cores"] * 2) == (
-        "Source: 2 runs finished 2024-05-06, on m, 4 cores.")
+        "Source: 2 runs finished 2024-05-06, on m, 4 cores."
+    )

@@ -51,8 +51,14 @@ def _table(rows):
 
 
 def test_pareto_front_and_recommendations():
-    table = _table([("nb", "en", "classic", 0.83, 1.0), ("nbsvm", "en", "classic", 0.90, 4.0),
-                    ("lstm", "en", "neural", 0.895, 200.0), ("slow-bad", "en", "neural", 0.80, 50.0)])
+    table = _table(
+        [
+            ("nb", "en", "classic", 0.83, 1.0),
+            ("nbsvm", "en", "classic", 0.90, 4.0),
+            ("lstm", "en", "neural", 0.895, 200.0),
+            ("slow-bad", "en", "neural", 0.80, 50.0),
+        ]
+    )
     assert pareto_front(table)["model"].tolist() == ["nb", "nbsvm"]
     by_why = {p["why"]: p["model"] for p in recommendations(table)}
     assert by_why["most accurate"] == "nbsvm"

@@ -17,10 +17,22 @@ def _with_settings(result, settings: dict, finished: str):
 
 
 def _grid(results_dir):
-    old = [_with_settings(make_result("imdb", "lstm", seed=s, accuracy=0.70, profile="full"), {"lr": 1e-3},
-                          f"2024-01-01T00:0{s}:00+00:00") for s in (0, 1, 2)]
-    new = [_with_settings(make_result("imdb", "lstm", seed=s, accuracy=0.90, profile="full"), {"lr": 5e-4},
-                          f"2024-01-02T00:0{s}:00+00:00") for s in (0, 1)]
+    old = [
+        _with_settings(
+            make_result("imdb", "lstm", seed=s, accuracy=0.70, profile="full"),
+            {"lr": 1e-3},
+            f"2024-01-01T00:0{s}:00+00:00",
+        )
+        for s in (0, 1, 2)
+    ]
+    new = [
+        _with_settings(
+            make_result("imdb", "lstm", seed=s, accuracy=0.90, profile="full"),
+            {"lr": 5e-4},
+            f"2024-01-02T00:0{s}:00+00:00",
+        )
+        for s in (0, 1)
+    ]
     nb = [make_result("imdb", "nb", seed=s, accuracy=0.8, profile="full") for s in (0, 1)]
     write_results(results_dir, old + new + nb)
     return old, new, nb
@@ -39,11 +51,16 @@ def test_report_and_markdown_leave_superseded_runs_out(tmp_path):
     _grid(tmp_path)
     html = render_report(tmp_path).read_text()
     assert 'id="superseded"' in html and "3 classification runs (imdb × lstm (full))" in html
-    proc = subprocess.run([sys.executable, "-m", "bench", "report", "--markdown", "--results-dir", str(tmp_path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "report", "--markdown", "--results-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     lstm = next(ln for ln in proc.stdout.splitlines() if ln.startswith("| `lstm` |"))
-    assert lstm.endswith("(2)** |")  # the two runs of the latest settings only, and the best on imdb
+    assert lstm.endswith(
+        "(2)** |"
+    )  # the two runs of the latest settings only, and the best on imdb
     assert "3 classification runs" in proc.stderr
 
 

@@ -47,7 +47,9 @@ def test_nb_run_is_saved_whole_under_runs(nb_run):
 def test_identity_changes_with_seed_params_and_data(tiny_home):
     a = result_path(make_config("r8", "nb", profile="quick", seed=0), results_home())
     b = result_path(make_config("r8", "nb", profile="quick", seed=1), results_home())
-    c = result_path(make_config("r8", "nb", profile="quick", seed=0, params={"alpha": 1.0}), results_home())
+    c = result_path(
+        make_config("r8", "nb", profile="quick", seed=0, params={"alpha": 1.0}), results_home()
+    )
     assert len({a, b, c}) == 3
     (tiny_home / "r8" / "r8-test-all-terms.txt").write_text("earn\tchanged data\n")
     assert result_path(make_config("r8", "nb", profile="quick", seed=0), results_home()) != a
@@ -72,8 +74,9 @@ def test_profile_params_per_dataset_override_per_model(tiny_home, monkeypatch):
 
 def test_lstm_run_on_tiny_data(tiny_home):
     # a high learning rate: three epochs on 48 documents must already beat guessing the majority
-    config = make_config("r8", "lstm", profile="quick",
-                         params={"epochs": 3, "learning_rate": 0.02, "verbose": False})
+    config = make_config(
+        "r8", "lstm", profile="quick", params={"epochs": 3, "learning_rate": 0.02, "verbose": False}
+    )
     result = run(config, quiet=True)
     assert result.family == "neural" and result.n_parameters > 0
     assert 1 <= len(result.history) <= 3
@@ -82,7 +85,9 @@ def test_lstm_run_on_tiny_data(tiny_home):
     assert len(result.test_predictions) == result.test_size == 48  # 6 per topic
     majority = np.bincount(result.test_labels).max() / result.test_size
     assert result.accuracy > majority
-    assert result.accuracy == pytest.approx(np.equal(result.test_predictions, result.test_labels).mean())
+    assert result.accuracy == pytest.approx(
+        np.equal(result.test_predictions, result.test_labels).mean()
+    )
 
 
 def test_bad_seed_is_rejected():
@@ -94,18 +99,28 @@ def test_bad_seed_is_rejected():
 def test_results_record_whether_the_code_was_edited(monkeypatch, status, modified):
     from bench import sysinfo
 
-    outputs = {("rev-parse", "HEAD"): "8899fb3", ("status", "--porcelain", "--untracked-files=no"): status}
+    outputs = {
+        ("rev-parse", "HEAD"): "8899fb3",
+        ("status", "--porcelain", "--untracked-files=no"): status,
+    }
     monkeypatch.setattr(sysinfo, "_git", lambda *args: outputs[args])
     assert sysinfo.code_version() == {"code_commit": "8899fb3", "code_modified": modified}
-    monkeypatch.setattr(sysinfo, "_git", lambda *args: None)  # not a git checkout (an installed wheel)
+    monkeypatch.setattr(
+        sysinfo, "_git", lambda *args: None
+    )  # not a git checkout (an installed wheel)
     assert sysinfo.code_version() == {"code_commit": None, "code_modified": None}
 
 
 def test_results_record_the_cpu_generation(monkeypatch):
     from bench import sysinfo
 
-    info = {"vendor_id": "AuthenticAMD", "cpu family": "26", "model": "2", "model name": "AMD EPYC",
-            "flags": "fpu sse4_2 avx avx2 avx512f"}
+    info = {
+        "vendor_id": "AuthenticAMD",
+        "cpu family": "26",
+        "model": "2",
+        "model name": "AMD EPYC",
+        "flags": "fpu sse4_2 avx avx2 avx512f",
+    }
     monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: info)
     assert sysinfo.cpu_generation() == "AuthenticAMD family 26 model 2, avx512f"
     monkeypatch.setattr(sysinfo, "_cpuinfo", lambda: {**info, "flags": "fpu sse4_2 avx avx2"})

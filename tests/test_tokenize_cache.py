@@ -18,7 +18,7 @@ from bench.tokenizers.korean_whitespace import KoreanWhitespaceTokenizer
 from bench.tokenizers.parallel import tokenize_texts
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = ["영화 정말 재밌다", "", "최악 지루하다 ㅋㅋ", "good 영화 \"quoted\" a\nb", "감동 추천 " * 20]
+TEXTS = ["영화 정말 재밌다", "", "최악 지루하다 ㅋㅋ", 'good 영화 "quoted" a\nb', "감동 추천 " * 20]
 
 
 class FakeSpec:
@@ -59,7 +59,7 @@ def _entry(cache_dir: Path) -> Path:
 
 
 def test_encode_decode_round_trip():
-    docs = [["a", "b", "a"], [], ["영화", "\"x\"", "new\nline", ""], ["😀", "\ud800"]]
+    docs = [["a", "b", "a"], [], ["영화", '"x"', "new\nline", ""], ["😀", "\ud800"]]
     assert decode(*_payload_header(docs)) == docs
     assert decode(*_payload_header([])) == [] and decode(*_payload_header([[]])) == [[]]
 
@@ -114,7 +114,7 @@ def _corrupt_garbage(path: Path) -> None:
 
 def _corrupt_header(path: Path) -> None:
     raw = path.read_bytes()
-    path.write_bytes(raw[:len(cache.MAGIC) + 8] + b"#" + raw[len(cache.MAGIC) + 9:])
+    path.write_bytes(raw[: len(cache.MAGIC) + 8] + b"#" + raw[len(cache.MAGIC) + 9 :])
 
 
 def _stale(path: Path) -> None:
@@ -123,8 +123,17 @@ def _stale(path: Path) -> None:
     os.replace(other.path, path)
 
 
-@pytest.mark.parametrize("damage", [_corrupt_truncate, _corrupt_flip, _corrupt_garbage, _corrupt_header,
-                                    _stale, lambda p: p.write_bytes(b"")])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _corrupt_truncate,
+        _corrupt_flip,
+        _corrupt_garbage,
+        _corrupt_header,
+        _stale,
+        lambda p: p.write_bytes(b""),
+    ],
+)
 def test_a_bad_entry_is_detected_and_rebuilt(cache_dir, damage, capsys):
     first = tokenize_corpus(FakeSpec(), "train", TEXTS, Counting())
     damage(first.path)
@@ -157,14 +166,20 @@ def test_a_failed_write_leaves_no_file_and_keeps_the_old_entry(cache_dir, monkey
     monkeypatch.setattr(cache.os, "fsync", boom)
     with pytest.raises(OSError):
         cache.save_entry(good.path, "k" * 64, [["other"]], {})
-    assert good.path.read_bytes() == before and [p.name for p in cache_dir.iterdir()] == [good.path.name]
+    assert good.path.read_bytes() == before and [p.name for p in cache_dir.iterdir()] == [
+        good.path.name
+    ]
 
 
 def test_caching_can_be_turned_off(cache_dir, monkeypatch):
-    assert tokenize_corpus(FakeSpec(), "train", TEXTS, Counting(), use_cache=False).cache_hit is None
+    assert (
+        tokenize_corpus(FakeSpec(), "train", TEXTS, Counting(), use_cache=False).cache_hit is None
+    )
     monkeypatch.setenv("BENCH_TOKEN_CACHE", "0")
     assert tokenize_corpus(FakeSpec(), "train", TEXTS, Counting()).cache_hit is None
-    assert tokenize_corpus(FakeSpec(), "train", TEXTS, KoreanWhitespaceTokenizer()).cache_hit is None
+    assert (
+        tokenize_corpus(FakeSpec(), "train", TEXTS, KoreanWhitespaceTokenizer()).cache_hit is None
+    )
     assert not cache_dir.exists()
 
 
@@ -172,10 +187,14 @@ def test_several_processes_give_the_same_tokens_in_order_and_can_be_kept(capsys)
     texts = [f"문서 {i} 번째 리뷰 ㅋㅋ" for i in range(600)]
     tok = KoreanWhitespaceTokenizer()
     try:
-        assert tokenize_texts(tok, texts, workers=2, chunk_size=50, keep_workers=True) == [tok(t) for t in texts]
+        assert tokenize_texts(tok, texts, workers=2, chunk_size=50, keep_workers=True) == [
+            tok(t) for t in texts
+        ]
         kept = parallel._POOL
         assert kept is not None  # kept for the next split: no second start-up
-        assert tokenize_texts(tok, texts[:300], workers=2, progress="toy") == [tok(t) for t in texts[:300]]
+        assert tokenize_texts(tok, texts[:300], workers=2, progress="toy") == [
+            tok(t) for t in texts[:300]
+        ]
         assert parallel._POOL is None  # the call without keep_workers stopped them
     finally:
         parallel.shutdown_workers()
@@ -208,14 +227,26 @@ def test_grid_runs_nb_on_nsmc_once_per_korean_analyzer():
 
     configs = plan(["nsmc", "r8"], ["nb", "lstm"], [0], "quick")
     nsmc_nb = [c.tokenizer for c in configs if (c.dataset, c.model) == ("nsmc", "nb")]
-    assert nsmc_nb == list(KOREAN_ANALYZERS) and {"mecab", "okt", "kiwi", "komoran", "korean-ws"} <= set(nsmc_nb)
+    assert nsmc_nb == list(KOREAN_ANALYZERS) and {
+        "mecab",
+        "okt",
+        "kiwi",
+        "komoran",
+        "korean-ws",
+    } <= set(nsmc_nb)
     assert [c.tokenizer for c in configs if c.model == "lstm"] == ["korean-ws", "english"]
     assert len(plan(["nsmc"], ["nb"], [0], "quick", max_train=100)) == 1
 
 
 def _bench(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_tokenize_json_contract_on_real_nsmc(real_home, tmp_path):
@@ -234,12 +265,15 @@ def test_cli_tokenize_json_contract_on_real_nsmc(real_home, tmp_path):
     assert plain.returncode == 0 and "docs/s" in plain.stdout and "tokens/doc" in plain.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--tokenizer", "mecb"), "Did you mean 'mecab'"),
-    (("--tokenizer", "mecab", "--limit", "0"), "--limit"),
-    (("--tokenizer", "mecab", "--option", "stem=true"), "cannot stem"),
-    (("--tokenizer", "mecab", "--option", "colour=1"), "has no option 'colour'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--tokenizer", "mecb"), "Did you mean 'mecab'"),
+        (("--tokenizer", "mecab", "--limit", "0"), "--limit"),
+        (("--tokenizer", "mecab", "--option", "stem=true"), "cannot stem"),
+        (("--tokenizer", "mecab", "--option", "colour=1"), "has no option 'colour'"),
+    ],
+)
 def test_cli_tokenize_user_errors_are_one_line(tiny_home, args, message):
     out = _bench("tokenize", "--dataset", "nsmc", *args, env=dict(os.environ))
     assert out.returncode == 2 and message in out.stderr

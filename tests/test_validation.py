@@ -28,7 +28,9 @@ def test_grouped_split_keeps_each_group_on_one_side():
 def test_grouped_split_falls_back_to_plain_when_groups_are_too_few():
     labels = np.array([0, 1] * 20)
     groups = np.array([0, 1, 2] * 13 + [0])  # 3 groups cannot make 10 folds
-    assert np.array_equal(validation_split(labels, 0.1, 0, groups)[1], validation_split(labels, 0.1, 0)[1])
+    assert np.array_equal(
+        validation_split(labels, 0.1, 0, groups)[1], validation_split(labels, 0.1, 0)[1]
+    )
 
 
 def test_folds_partition_train_and_respect_groups():

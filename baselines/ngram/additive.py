@@ -25,8 +25,10 @@ class AddK(NgramLM):
     def _estimate(self, counts):
         if not self.k > 0:
             raise ValueError(f"add-k needs k > 0, got {self.k}")
-        self.context_totals_ = [context_sums(t, counts.raw(n), counts.n_contexts(n))
-                                for n, t in enumerate(self.tables_, start=1)]
+        self.context_totals_ = [
+            context_sums(t, counts.raw(n), counts.n_contexts(n))
+            for n, t in enumerate(self.tables_, start=1)
+        ]
 
     def _scoring_arrays(self) -> list[np.ndarray]:
         return [*self.context_totals_, *(t.count for t in self.tables_)]

@@ -25,8 +25,10 @@ def _log10(values: np.ndarray) -> np.ndarray:
 def write_arpa(model, path: str | Path) -> Path:
     """Write a fitted interpolated ``model`` (witten-bell, absolute, kn, mkn) to ``path``."""
     if not getattr(model, "exportable", False):
-        raise ValueError(f"{model.name} cannot be written as an ARPA back-off model; only the "
-                         "interpolated methods can (witten-bell, absolute, kn, mkn)")
+        raise ValueError(
+            f"{model.name} cannot be written as an ARPA back-off model; only the "
+            "interpolated methods can (witten-bell, absolute, kn, mkn)"
+        )
     path = Path(path)
     words = np.array(model.vocab_.words, dtype=object)
     texts = [words]

@@ -68,7 +68,9 @@ class NgramLM:
     def fit_counts(self, vocab: Vocabulary, counts: NgramCounts) -> "NgramLM":
         """Estimate from counts made elsewhere (a higher order's counts serve lower ones too)."""
         if counts.order < self.order:
-            raise ValueError(f"counts of order {counts.order} cannot fit a model of order {self.order}")
+            raise ValueError(
+                f"counts of order {counts.order} cannot fit a model of order {self.order}"
+            )
         self.vocab_, self.counts_ = vocab, counts
         self.tables_ = counts.tables[: self.order]
         self._estimate(counts)
@@ -131,7 +133,7 @@ class NgramLM:
         self._check_fitted()
         V, reach = len(self.vocab_), self.order - 1
         # only the last order-1 words matter; <s> only while it is within reach
-        tail = [self.vocab_.index[w] for w in history[len(history) - reach:]] if reach else []
+        tail = [self.vocab_.index[w] for w in history[len(history) - reach :]] if reach else []
         ids = np.array(tail if len(history) >= reach else [BOS] + tail, dtype=np.int64)
         # rows of the history's last k words, k = 1 .. order-1 (-1: never seen)
         rows = [ids[-1]] if len(ids) else []
@@ -168,7 +170,10 @@ class NgramLM:
         estimates came from (shared by every model fitted on the same counts) are not counted,
         except by add-k, which scores from the counts themselves."""
         self._check_fitted()
-        return int(sum(t.keys.nbytes for t in self.tables_[1:]) + sum(a.nbytes for a in self._scoring_arrays()))
+        return int(
+            sum(t.keys.nbytes for t in self.tables_[1:])
+            + sum(a.nbytes for a in self._scoring_arrays())
+        )
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "vocab_"):

@@ -25,10 +25,17 @@ class NgramLMClassifier:
     ``order`` or ``smoothing`` left None is chosen on a validation split of the training data.
     """
 
-    def __init__(self, *, seed: int = 0, order: int | None = None, smoothing: str | None = None,
-                 orders: tuple[int, ...] = (1, 2, 3),
-                 smoothings: tuple[str, ...] = ("mkn", "witten-bell", "absolute"),
-                 min_count: int = 1, validation_fraction: float = 0.1):
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        order: int | None = None,
+        smoothing: str | None = None,
+        orders: tuple[int, ...] = (1, 2, 3),
+        smoothings: tuple[str, ...] = ("mkn", "witten-bell", "absolute"),
+        min_count: int = 1,
+        validation_fraction: float = 0.1,
+    ):
         self.seed = seed
         self.order = order
         self.smoothing = smoothing
@@ -37,8 +44,13 @@ class NgramLMClassifier:
         self.min_count = min_count
         self.validation_fraction = validation_fraction
 
-    def _class_models(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
-                      candidates: list[tuple[int, str]]) -> tuple[np.ndarray, dict]:
+    def _class_models(
+        self,
+        docs: list[list[str]],
+        labels: np.ndarray,
+        n_classes: int,
+        candidates: list[tuple[int, str]],
+    ) -> tuple[np.ndarray, dict]:
         """Log priors and, per candidate, one fitted LM per class (None: a class with no documents).
 
         Counts are made once per class at the highest candidate order and shared by every candidate.
@@ -66,8 +78,13 @@ class NgramLMClassifier:
                 out[:, k] = log_prior[k] + lm.log_prob(docs)
         return out
 
-    def fit(self, docs: list[list[str]], labels: np.ndarray, n_classes: int,
-            groups: np.ndarray | None = None) -> "NgramLMClassifier":
+    def fit(
+        self,
+        docs: list[list[str]],
+        labels: np.ndarray,
+        n_classes: int,
+        groups: np.ndarray | None = None,
+    ) -> "NgramLMClassifier":
         """Choose order and smoothing on a validation split (unless fixed), then fit on ``docs``."""
         labels = np.asarray(labels)
         self.n_classes_ = n_classes
@@ -76,13 +93,22 @@ class NgramLMClassifier:
         candidates = list(itertools.product(orders, smoothings))
         self.validation_scores_ = {}
         if len(candidates) > 1:
+
             def scores(tr_docs, tr_y, va_docs, va_y):
                 log_prior, models = self._class_models(tr_docs, tr_y, n_classes, candidates)
-                return {c: float(np.mean(self._joint(log_prior, lms, va_docs).argmax(axis=1) == va_y))
-                        for c, lms in models.items()}
+                return {
+                    c: float(np.mean(self._joint(log_prior, lms, va_docs).argmax(axis=1) == va_y))
+                    for c, lms in models.items()
+                }
 
             best, self.validation_scores_ = choose_on_validation(
-                docs, labels, scores, fraction=self.validation_fraction, seed=self.seed, groups=groups)
+                docs,
+                labels,
+                scores,
+                fraction=self.validation_fraction,
+                seed=self.seed,
+                groups=groups,
+            )
         else:
             best = candidates[0]
         self.order_, self.smoothing_ = best
@@ -100,12 +126,17 @@ class NgramLMClassifier:
     def params(self) -> dict:
         """Hyperparameters, chosen order and smoothing, and each candidate's validation accuracy."""
         fitted = next((m for m in self.models_ if m is not None), None)
-        return {"order": self.order_, "smoothing": self.smoothing_, "orders_tried": list(self.orders),
-                "smoothings_tried": list(self.smoothings), "min_count": self.min_count,
-                "validation_fraction": self.validation_fraction,
-                "validation_accuracy": {f"{o}/{s}": v for (o, s), v in self.validation_scores_.items()},
-                "vocabulary_size": len(fitted.vocab_) if fitted else 0,
-                "class_priors": np.exp(self.log_prior_).tolist()}
+        return {
+            "order": self.order_,
+            "smoothing": self.smoothing_,
+            "orders_tried": list(self.orders),
+            "smoothings_tried": list(self.smoothings),
+            "min_count": self.min_count,
+            "validation_fraction": self.validation_fraction,
+            "validation_accuracy": {f"{o}/{s}": v for (o, s), v in self.validation_scores_.items()},
+            "vocabulary_size": len(fitted.vocab_) if fitted else 0,
+            "class_priors": np.exp(self.log_prior_).tolist(),
+        }
 
     def n_parameters(self) -> int:
         """Stored probabilities and back-off weights over all class models."""

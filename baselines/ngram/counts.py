@@ -92,8 +92,17 @@ class NgramCounts:
         unigram = np.bincount(ids, minlength=V).astype(np.int64)
         unigram[BOS] = 0
         words = np.arange(V, dtype=np.int64)
-        self.tables = [OrderTable(1, words, unigram, np.zeros(V, dtype=np.int64), np.zeros(V, dtype=np.int64),
-                                  words, words == BOS)]
+        self.tables = [
+            OrderTable(
+                1,
+                words,
+                unigram,
+                np.zeros(V, dtype=np.int64),
+                np.zeros(V, dtype=np.int64),
+                words,
+                words == BOS,
+            )
+        ]
         if order == 1:
             return
         # keys are (context row << bits) | last word: shifts, not divisions, take them apart
@@ -101,20 +110,26 @@ class NgramCounts:
         pos_bits = max(1, (len(ids) - 1).bit_length())
         follow = np.append(ids, BOS)  # ids[p] for p < len(ids); <s> after the last </s> too
         rows = ids  # row of the (n-1)-gram starting at each position (-1 where none fits)
-        group = None  # row of the (n-1)-gram at each sorted position: set by each order for the next
+        group = (
+            None  # row of the (n-1)-gram at each sorted position: set by each order for the next
+        )
         for n in range(2, order + 1):
             if n == 2:  # a bigram starts everywhere but at </s>
                 pairs = ids[:-1] << bits
                 pairs |= ids[1:]
                 starts_bigram = ids[:-1] != EOS
-                keys, pos = _sort_by_key(pairs[starts_bigram], np.flatnonzero(starts_bigram), pos_bits, False)
+                keys, pos = _sort_by_key(
+                    pairs[starts_bigram], np.flatnonzero(starts_bigram), pos_bits, False
+                )
                 del pairs
             else:
                 # extend each (n-1)-gram, met in sorted order, by its next word unless that is the
                 # <s> of the next sentence: the new keys are sorted by their context row already
                 word = follow[pos + n - 1]
                 more = word != BOS
-                keys, pos = _sort_by_key((group[more] << bits) | word[more], pos[more], pos_bits, True)
+                keys, pos = _sort_by_key(
+                    (group[more] << bits) | word[more], pos[more], pos_bits, True
+                )
             new = np.empty(len(keys), dtype=bool)
             new[:1] = True
             np.not_equal(keys[1:], keys[:-1], out=new[1:])
@@ -126,8 +141,18 @@ class NgramCounts:
             lower.continuation = np.bincount(suffix, minlength=len(lower)).astype(np.int64)
             context = distinct >> bits
             count = np.diff(np.append(starts, len(keys)))
-            self.tables.append(OrderTable(n, distinct, count, context, suffix, distinct & ((1 << bits) - 1),
-                                          lower.bos_initial[context], bits))
+            self.tables.append(
+                OrderTable(
+                    n,
+                    distinct,
+                    count,
+                    context,
+                    suffix,
+                    distinct & ((1 << bits) - 1),
+                    lower.bos_initial[context],
+                    bits,
+                )
+            )
             if n < order:
                 rows = np.full(len(ids), -1, dtype=np.int64)
                 rows[pos] = group

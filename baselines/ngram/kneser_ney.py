@@ -89,6 +89,7 @@ class AbsoluteDiscounting(DiscountedLM):
     """Interpolated absolute discounting on raw counts (Ney, Essen & Kneser 1994)."""
 
     name = "absolute"
+
     def _counts(self, n, counts):
         return counts.raw(n)
 
@@ -101,6 +102,7 @@ class KneserNey(DiscountedLM):
     """Interpolated Kneser-Ney: one discount per order, continuation counts below the top order."""
 
     name = "kn"
+
     def _discounts(self, n_of_counts):
         d = single_discount(n_of_counts)
         return None if d is None else (d, d, d)

@@ -28,7 +28,9 @@ class KeyIndex:
         self.bits = max(4, int(np.ceil(np.log2(1.5 * max(n, 1)))))
         home = self._slot(keys)
         row_bits = max(1, (n - 1).bit_length())
-        packed = home.astype(np.uint64) << np.uint64(row_bits)  # sort rows by home slot, one uint64 sort
+        packed = home.astype(np.uint64) << np.uint64(
+            row_bits
+        )  # sort rows by home slot, one uint64 sort
         packed |= np.arange(n, dtype=np.uint64)
         packed.sort()
         rows = (packed & np.uint64((1 << row_bits) - 1)).view(np.int64)

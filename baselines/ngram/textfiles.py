@@ -25,10 +25,14 @@ def read_sentences(path: str | Path) -> list[list[str]]:
         with open(path, encoding="utf-8") as lines:
             sentences = [line.split() for line in lines]
     except FileNotFoundError:
-        raise LMInputError(f"{path}: no such file; give a text file with one whitespace-tokenized "
-                              "sentence per line") from None
+        raise LMInputError(
+            f"{path}: no such file; give a text file with one whitespace-tokenized "
+            "sentence per line"
+        ) from None
     except UnicodeDecodeError:
-        raise LMInputError(f"{path} is not UTF-8 text; convert it (e.g. with iconv) and retry") from None
+        raise LMInputError(
+            f"{path} is not UTF-8 text; convert it (e.g. with iconv) and retry"
+        ) from None
     except OSError as exc:
         raise LMInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not any(sentences):
@@ -42,18 +46,30 @@ def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
     except UnknownNameError as exc:
         raise LMInputError(str(exc)) from None
     if not cls.normalised:
-        raise LMInputError(f"{smoothing} scores are not probabilities, so it has no perplexity; "
-                              "choose a normalised smoothing such as mkn")
+        raise LMInputError(
+            f"{smoothing} scores are not probabilities, so it has no perplexity; "
+            "choose a normalised smoothing such as mkn"
+        )
     if arpa is not None and not cls.exportable:
-        raise LMInputError(f"{smoothing} cannot be written as an ARPA back-off model; --arpa works "
-                              f"with {EXPORTABLE}")
+        raise LMInputError(
+            f"{smoothing} cannot be written as an ARPA back-off model; --arpa works "
+            f"with {EXPORTABLE}"
+        )
     if order < 1:
         raise LMInputError(f"--order must be at least 1, got {order}")
     return cls
 
 
-def evaluate_files(train: str | Path, test: str | Path, *, order: int, smoothing: str,
-                   arpa: str | Path | None = None, sample: int = 0, seed: int = 0) -> dict:
+def evaluate_files(
+    train: str | Path,
+    test: str | Path,
+    *,
+    order: int,
+    smoothing: str,
+    arpa: str | Path | None = None,
+    sample: int = 0,
+    seed: int = 0,
+) -> dict:
     """Fit ``smoothing`` of ``order`` on ``train``, score ``test``; optionally write the ARPA file
     and draw ``sample`` sentences from the model (``samples``: strings, reproducible for ``seed``).
 
@@ -75,10 +91,22 @@ def evaluate_files(train: str | Path, test: str | Path, *, order: int, smoothing
     def finite(x: float) -> float | None:  # JSON has no infinity
         return x if math.isfinite(x) else None
 
-    return {"perplexity": finite(ppl.perplexity), "perplexity_excl_oov": finite(ppl.perplexity_excl_oov),
-            "oov": ppl.oov, "tokens": ppl.tokens, "fit_seconds": fit_seconds,
-            "score_seconds": score_seconds, "order": order, "smoothing": smoothing,
-            "train": str(train), "test": str(test), "train_sentences": len(train_sentences),
-            "test_sentences": len(test_sentences), "vocabulary_size": len(model.vocab_),
-            "ngrams": [len(t) for t in model.tables_], "arpa": str(arpa) if arpa is not None else None,
-            "seed": seed, "samples": [" ".join(words) for words in model.sample(sample, seed=seed)] if sample else []}
+    return {
+        "perplexity": finite(ppl.perplexity),
+        "perplexity_excl_oov": finite(ppl.perplexity_excl_oov),
+        "oov": ppl.oov,
+        "tokens": ppl.tokens,
+        "fit_seconds": fit_seconds,
+        "score_seconds": score_seconds,
+        "order": order,
+        "smoothing": smoothing,
+        "train": str(train),
+        "test": str(test),
+        "train_sentences": len(train_sentences),
+        "test_sentences": len(test_sentences),
+        "vocabulary_size": len(model.vocab_),
+        "ngrams": [len(t) for t in model.tables_],
+        "arpa": str(arpa) if arpa is not None else None,
+        "seed": seed,
+        "samples": [" ".join(words) for words in model.sample(sample, seed=seed)] if sample else [],
+    }

@@ -87,8 +87,11 @@ class Vocabulary:
     def encode(self, sentences: list[list[str]]) -> Stream:
         """The padded id stream of ``sentences``; unknown words become ``<unk>``."""
         lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-        ids = np.fromiter(map(self.index.__getitem__, chain.from_iterable(sentences)), dtype=np.int64,
-                          count=int(lengths.sum()))
+        ids = np.fromiter(
+            map(self.index.__getitem__, chain.from_iterable(sentences)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
         _refuse_boundaries(ids, "")
         return pad(ids, lengths)
 
@@ -100,11 +103,15 @@ class Vocabulary:
 def _refuse_boundaries(ids: np.ndarray, where: str) -> None:
     # A literal <s> or </s> inside a sentence would silently break the padding convention.
     if np.any((ids == BOS) | (ids == EOS)):
-        raise LMInputError(f"the text{where} holds '<s>' or '</s>' inside a sentence; the model adds "
-                              "sentence boundaries itself, so remove them from the text")
+        raise LMInputError(
+            f"the text{where} holds '<s>' or '</s>' inside a sentence; the model adds "
+            "sentence boundaries itself, so remove them from the text"
+        )
 
 
-def build_and_encode(sentences: list[list[str]], *, min_count: int = 1) -> tuple[Vocabulary, Stream]:
+def build_and_encode(
+    sentences: list[list[str]], *, min_count: int = 1
+) -> tuple[Vocabulary, Stream]:
     """The training vocabulary (first-appearance order, like ``lmplz``) and the training stream.
 
     Words seen fewer than ``min_count`` times become ``<unk>`` (so ``<unk>`` gets real counts).
@@ -114,8 +121,11 @@ def build_and_encode(sentences: list[list[str]], *, min_count: int = 1) -> tuple
     grow: defaultdict[str, int] = defaultdict()
     grow.update((w, i) for i, w in enumerate(SPECIALS))
     grow.default_factory = grow.__len__
-    ids = np.fromiter(map(grow.__getitem__, chain.from_iterable(sentences)), dtype=np.int64,
-                      count=int(lengths.sum()))
+    ids = np.fromiter(
+        map(grow.__getitem__, chain.from_iterable(sentences)),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
     _refuse_boundaries(ids, " to train on")
     words, index = list(grow), grow
     if min_count > 1:

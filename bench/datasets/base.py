@@ -85,7 +85,9 @@ class DatasetSpec:
         for split in (train, test):
             bad = split.labels[(split.labels < 0) | (split.labels >= len(self.classes))]
             if len(bad):
-                raise DataFormatError(f"{self.name}: label index {bad[0]} outside {len(self.classes)} classes")
+                raise DataFormatError(
+                    f"{self.name}: label index {bad[0]} outside {len(self.classes)} classes"
+                )
         return Dataset(self, train, test)
 
     def checksum(self) -> str:
@@ -121,13 +123,17 @@ class DatasetSpec:
         return out
 
 
-def stratified_split(labels: np.ndarray, test_size: float | int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    labels: np.ndarray, test_size: float | int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices of a stratified train/test split, reproducible from ``seed``; ``test_size`` is the
     test part's fraction (a float) or its number of items (an int), as in scikit-learn."""
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(labels))
-    train_idx, test_idx = train_test_split(idx, test_size=test_size, stratify=labels, random_state=seed)
+    train_idx, test_idx = train_test_split(
+        idx, test_size=test_size, stratify=labels, random_state=seed
+    )
     return np.sort(train_idx), np.sort(test_idx)
 
 
@@ -135,4 +141,6 @@ def label_index(classes: tuple[str, ...], raw: str, where: str) -> int:
     try:
         return classes.index(raw)
     except ValueError:
-        raise DataFormatError(f"{where}: unknown label {raw!r}; expected one of {list(classes)}") from None
+        raise DataFormatError(
+            f"{where}: unknown label {raw!r}; expected one of {list(classes)}"
+        ) from None

@@ -25,17 +25,23 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
         reader = csv.DictReader(fh)
         missing = {TEXT, LABEL} - set(reader.fieldnames or ())
         if missing:
-            raise DataFormatError(f"{path}: missing column(s) {sorted(missing)}; is it the Kaggle CSV?")
+            raise DataFormatError(
+                f"{path}: missing column(s) {sorted(missing)}; is it the Kaggle CSV?"
+            )
         for lineno, row in enumerate(reader, start=2):
             text = (row[TEXT] or "").strip()
             if not text:
                 continue
             if row[LABEL] not in ("0", "1"):
-                raise DataFormatError(f"{path} row {lineno}: {LABEL} must be 0 or 1, got {row[LABEL]!r}")
+                raise DataFormatError(
+                    f"{path} row {lineno}: {LABEL} must be 0 or 1, got {row[LABEL]!r}"
+                )
             texts.append(text)
             labels.append(int(row[LABEL]))
     if len(texts) < 10:
-        raise DataFormatError(f"{path}: only {len(texts)} reviews with text; need at least 10 to split")
+        raise DataFormatError(
+            f"{path}: only {len(texts)} reviews with text; need at least 10 to split"
+        )
     full = Split(texts, labels)
     train_idx, test_idx = stratified_split(full.labels, 0.2, SPLIT_SEED)
     return full.take(train_idx), full.take(test_idx)
@@ -49,9 +55,13 @@ SPEC = DatasetSpec(
     citation="Agarwal, N. (2018). Women's E-Commerce Clothing Reviews. Kaggle dataset.",
     homepage="https://www.kaggle.com/datasets/nicapotato/womens-ecommerce-clothing-reviews",
     files=(
-        DataFile("clothing_reviews/Womens Clothing E-Commerce Reviews.csv",
-                 "https://www.kaggle.com/datasets/nicapotato/womens-ecommerce-clothing-reviews",
-                 sha256=None, publisher_sha256=None, downloadable=False),  # needs a Kaggle login
+        DataFile(
+            "clothing_reviews/Womens Clothing E-Commerce Reviews.csv",
+            "https://www.kaggle.com/datasets/nicapotato/womens-ecommerce-clothing-reviews",
+            sha256=None,
+            publisher_sha256=None,
+            downloadable=False,
+        ),  # needs a Kaggle login
     ),
     reader=read,
     user_supplied=True,

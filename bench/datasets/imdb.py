@@ -36,11 +36,15 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
         elif u := _URLS.search(name):
             urls[(u.group(1), int(u.group(2) == "pos"))] = movie_ids(text)
     if not rows["train"] or not rows["test"]:
-        raise DataFormatError(f"{path} has no aclImdb/train and aclImdb/test reviews; is it the IMDB archive?")
+        raise DataFormatError(
+            f"{path} has no aclImdb/train and aclImdb/test reviews; is it the IMDB archive?"
+        )
     out = []
     for split in ("train", "test"):
         items = sorted(rows[split], key=lambda r: (r[0], r[1]))  # archive order is not guaranteed
-        out.append(Split([t for _, _, t in items], [y for y, _, _ in items], _groups(split, items, urls)))
+        out.append(
+            Split([t for _, _, t in items], [y for y, _, _ in items], _groups(split, items, urls))
+        )
     return out[0], out[1]
 
 

@@ -11,10 +11,25 @@ from bench.datasets.base import DatasetSpec, Split
 from bench.errors import DataFormatError
 
 CLASSES = (
-    "alt.atheism", "comp.graphics", "comp.os.ms-windows.misc", "comp.sys.ibm.pc.hardware",
-    "comp.sys.mac.hardware", "comp.windows.x", "misc.forsale", "rec.autos", "rec.motorcycles",
-    "rec.sport.baseball", "rec.sport.hockey", "sci.crypt", "sci.electronics", "sci.med", "sci.space",
-    "soc.religion.christian", "talk.politics.guns", "talk.politics.mideast", "talk.politics.misc",
+    "alt.atheism",
+    "comp.graphics",
+    "comp.os.ms-windows.misc",
+    "comp.sys.ibm.pc.hardware",
+    "comp.sys.mac.hardware",
+    "comp.windows.x",
+    "misc.forsale",
+    "rec.autos",
+    "rec.motorcycles",
+    "rec.sport.baseball",
+    "rec.sport.hockey",
+    "sci.crypt",
+    "sci.electronics",
+    "sci.med",
+    "sci.space",
+    "soc.religion.christian",
+    "talk.politics.guns",
+    "talk.politics.mideast",
+    "talk.politics.misc",
     "talk.religion.misc",
 )
 
@@ -32,7 +47,9 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
             raise DataFormatError(f"{path}: unknown newsgroup folder {group!r}")
         rows[split].append((CLASSES.index(group), int(doc) if doc.isdigit() else 0, text))
     if not rows["train"] or not rows["test"]:
-        raise DataFormatError(f"{path} has no 20news-bydate-train/-test messages; is it the bydate archive?")
+        raise DataFormatError(
+            f"{path} has no 20news-bydate-train/-test messages; is it the bydate archive?"
+        )
     out = []
     for split in ("train", "test"):
         items = sorted(rows[split], key=lambda r: (r[0], r[1]))
@@ -48,9 +65,11 @@ SPEC = DatasetSpec(
     citation="Lang, K. (1995). NewsWeeder: Learning to Filter Netnews. ICML 1995.",
     homepage="http://qwone.com/~jason/20Newsgroups/",
     files=(
-        DataFile("20newsgroups/20news-bydate.tar.gz",
-                 "http://qwone.com/~jason/20Newsgroups/20news-bydate.tar.gz",
-                 sha256="93ea4137e70c6e14cf32ff2a61d5851f7b88e2e87b3bef1f96fdf5842347b652"),
+        DataFile(
+            "20newsgroups/20news-bydate.tar.gz",
+            "http://qwone.com/~jason/20Newsgroups/20news-bydate.tar.gz",
+            sha256="93ea4137e70c6e14cf32ff2a61d5851f7b88e2e87b3bef1f96fdf5842347b652",
+        ),
     ),
     reader=read,
     sizes=(11_314, 7_532),

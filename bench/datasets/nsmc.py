@@ -20,10 +20,14 @@ def read_ratings(path: Path) -> Split:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header != ["id", "document", "label"]:
-            raise DataFormatError(f"{path}: expected header 'id<TAB>document<TAB>label', got {header!r}")
+            raise DataFormatError(
+                f"{path}: expected header 'id<TAB>document<TAB>label', got {header!r}"
+            )
         for lineno, row in enumerate(reader, start=2):
             if len(row) != 3 or row[2] not in ("0", "1"):
-                raise DataFormatError(f"{path} line {lineno}: expected 3 tab-separated columns with label 0/1")
+                raise DataFormatError(
+                    f"{path} line {lineno}: expected 3 tab-separated columns with label 0/1"
+                )
             texts.append(row[1])
             labels.append(int(row[2]))
     return Split(texts, labels)
@@ -42,12 +46,18 @@ SPEC = DatasetSpec(
     citation="Park, L. (2015). Naver Sentiment Movie Corpus v1.0. https://github.com/e9t/nsmc",
     homepage="https://github.com/e9t/nsmc",
     files=(
-        DataFile("nsmc/ratings_train.txt", _BASE + "ratings_train.txt",
-                 sha256="840d169f0aa52e3ca48e33bed80bc129dacf47862dc72bd7e99149770635e155",
-                 publisher_sha256=None),  # the mirror is a rebuild; the publisher lists no checksum
-        DataFile("nsmc/ratings_test.txt", _BASE + "ratings_test.txt",
-                 sha256="5ecca98dd767dca1c82116e36af129fef66ed1a537a18b4b1ae55a8dbcd60c5a",
-                 publisher_sha256=None),
+        DataFile(
+            "nsmc/ratings_train.txt",
+            _BASE + "ratings_train.txt",
+            sha256="840d169f0aa52e3ca48e33bed80bc129dacf47862dc72bd7e99149770635e155",
+            publisher_sha256=None,
+        ),  # the mirror is a rebuild; the publisher lists no checksum
+        DataFile(
+            "nsmc/ratings_test.txt",
+            _BASE + "ratings_test.txt",
+            sha256="5ecca98dd767dca1c82116e36af129fef66ed1a537a18b4b1ae55a8dbcd60c5a",
+            publisher_sha256=None,
+        ),
     ),
     reader=read,
     sizes=(150_000, 50_000),

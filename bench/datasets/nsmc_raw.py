@@ -49,16 +49,21 @@ def read_rows(path: Path) -> tuple[list[str], list[int]]:
             reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             header = next(reader, None)
             if header != HEADER:
-                raise DataFormatError(f"{path}: expected header {' '.join(HEADER)!r} (tab-separated), "
-                                      f"got {header!r}")
+                raise DataFormatError(
+                    f"{path}: expected header {' '.join(HEADER)!r} (tab-separated), got {header!r}"
+                )
             for lineno, row in enumerate(reader, start=2):
                 if len(row) != 5 or not row[3].isdigit():
-                    raise DataFormatError(f"{path} line {lineno}: expected 5 tab-separated columns "
-                                          "with an integer rating")
+                    raise DataFormatError(
+                        f"{path} line {lineno}: expected 5 tab-separated columns "
+                        "with an integer rating"
+                    )
                 texts.append(row[4])
                 ratings.append(int(row[3]))
     except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(f"{path} is not a complete gzip file ({exc}); fetch it again") from None
+        raise DataFormatError(
+            f"{path} is not a complete gzip file ({exc}); fetch it again"
+        ) from None
     return texts, ratings
 
 
@@ -71,19 +76,24 @@ def _labelled(texts: list[str], ratings: list[int]) -> tuple[Split, np.ndarray]:
     """The labelled reviews and their row numbers in the file."""
     labels = [rating_label(r) for r in ratings]
     rows = [i for i, y in enumerate(labels) if y is not None]
-    return Split([texts[i] for i in rows], [labels[i] for i in rows]), np.asarray(rows, dtype=np.int64)
+    return Split([texts[i] for i in rows], [labels[i] for i in rows]), np.asarray(
+        rows, dtype=np.int64
+    )
 
 
 def _test_rows(full: Split, path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Positions (in ``full``) of the train and test reviews: the fixed stratified split."""
     if len(full) < 4:
-        raise DataFormatError(f"{path}: only {len(full)} reviews rated 1-4 or 9-10; nothing to split")
+        raise DataFormatError(
+            f"{path}: only {len(full)} reviews rated 1-4 or 9-10; nothing to split"
+        )
     from sklearn.model_selection import train_test_split
 
     # an exact count on the real file; small files (the tests') keep 80% for training
     test_size = TEST_SIZE if len(full) >= 5 * TEST_SIZE else 0.2
-    train_idx, test_idx = train_test_split(np.arange(len(full)), test_size=test_size,
-                                           stratify=full.labels, random_state=SPLIT_SEED)
+    train_idx, test_idx = train_test_split(
+        np.arange(len(full)), test_size=test_size, stratify=full.labels, random_state=SPLIT_SEED
+    )
     return np.sort(train_idx), np.sort(test_idx)
 
 
@@ -114,9 +124,13 @@ SPEC = DatasetSpec(
     citation="Park, L. (2015). Naver Sentiment Movie Corpus v1.0 (raw crawl). https://github.com/e9t/nsmc",
     homepage="https://github.com/e9t/nsmc",
     files=(
-        DataFile("nsmc/nsmc_raw_reviews.tsv.gz", "https://github.com/e9t/nsmc/tree/master/raw",
-                 sha256="9e02f0a309fba3f3158245187abdeac81bf7514213c3e6620c6f44faa7dbbfd7",
-                 publisher_sha256=None, downloadable=False),  # built from the repo's raw/*.json
+        DataFile(
+            "nsmc/nsmc_raw_reviews.tsv.gz",
+            "https://github.com/e9t/nsmc/tree/master/raw",
+            sha256="9e02f0a309fba3f3158245187abdeac81bf7514213c3e6620c6f44faa7dbbfd7",
+            publisher_sha256=None,
+            downloadable=False,
+        ),  # built from the repo's raw/*.json
     ),
     reader=read,
     sizes=(439_729, 50_000),

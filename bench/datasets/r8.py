@@ -44,10 +44,16 @@ SPEC = DatasetSpec(
     "PhD thesis, Instituto Superior Tecnico (R8 subset of Reuters-21578, ModApte split).",
     homepage="https://ana.cachopo.org/datasets-for-single-label-text-categorization",
     files=(
-        DataFile("r8/r8-train-all-terms.txt", _BASE + "r8-train-all-terms.txt",
-                 sha256="3ed60c905aaa95b96c3fc4afb6d14ad2e20106c59c5b9dda950dcb3075eecfbe"),
-        DataFile("r8/r8-test-all-terms.txt", _BASE + "r8-test-all-terms.txt",
-                 sha256="2ba368c42e6808bc3dc68b8f7879eb07a2810ed137f0b304e2213b689677e561"),
+        DataFile(
+            "r8/r8-train-all-terms.txt",
+            _BASE + "r8-train-all-terms.txt",
+            sha256="3ed60c905aaa95b96c3fc4afb6d14ad2e20106c59c5b9dda950dcb3075eecfbe",
+        ),
+        DataFile(
+            "r8/r8-test-all-terms.txt",
+            _BASE + "r8-test-all-terms.txt",
+            sha256="2ba368c42e6808bc3dc68b8f7879eb07a2810ed137f0b304e2213b689677e561",
+        ),
     ),
     reader=read,
     sizes=(5_485, 2_189),

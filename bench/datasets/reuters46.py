@@ -19,11 +19,52 @@ from bench.datasets.base import DatasetSpec, Split
 from bench.errors import DataFormatError
 
 CLASSES = (
-    "cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing", "money-supply",
-    "coffee", "sugar", "trade", "reserves", "ship", "cotton", "carcass", "crude", "nat-gas", "cpi",
-    "money-fx", "interest", "gnp", "meal-feed", "alum", "oilseed", "gold", "tin", "strategic-metal",
-    "livestock", "retail", "ipi", "iron-steel", "rubber", "heat", "jobs", "lei", "bop", "zinc",
-    "orange", "pet-chem", "dlr", "gas", "silver", "wpi", "hog", "lead",
+    "cocoa",
+    "grain",
+    "veg-oil",
+    "earn",
+    "acq",
+    "wheat",
+    "copper",
+    "housing",
+    "money-supply",
+    "coffee",
+    "sugar",
+    "trade",
+    "reserves",
+    "ship",
+    "cotton",
+    "carcass",
+    "crude",
+    "nat-gas",
+    "cpi",
+    "money-fx",
+    "interest",
+    "gnp",
+    "meal-feed",
+    "alum",
+    "oilseed",
+    "gold",
+    "tin",
+    "strategic-metal",
+    "livestock",
+    "retail",
+    "ipi",
+    "iron-steel",
+    "rubber",
+    "heat",
+    "jobs",
+    "lei",
+    "bop",
+    "zinc",
+    "orange",
+    "pet-chem",
+    "dlr",
+    "gas",
+    "silver",
+    "wpi",
+    "hog",
+    "lead",
 )
 KERAS_SEED, TEST_SPLIT = 113, 0.2
 _ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -37,7 +78,9 @@ def read(spec: DatasetSpec) -> tuple[Split, Split]:
         with np.load(path, allow_pickle=True) as f:
             xs, ys = f["x"], f["y"]
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise DataFormatError(f"{path} is not Keras's reuters.npz with arrays 'x' and 'y' ({exc})") from None
+        raise DataFormatError(
+            f"{path} is not Keras's reuters.npz with arrays 'x' and 'y' ({exc})"
+        ) from None
     if len(xs) != len(ys):
         raise DataFormatError(f"{path}: {len(xs)} sequences but {len(ys)} labels")
     index_path = data_home() / WORD_INDEX
@@ -63,8 +106,11 @@ SPEC = DatasetSpec(
     "Lewis, D. D. (1997). Reuters-21578 text categorization test collection.",
     homepage="https://keras.io/api/datasets/reuters/",
     files=(
-        DataFile("reuters46/reuters.npz", _ORIGIN + "reuters.npz",
-                 sha256="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"),
+        DataFile(
+            "reuters46/reuters.npz",
+            _ORIGIN + "reuters.npz",
+            sha256="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
+        ),
     ),
     reader=read,
     sizes=(8_982, 2_246),

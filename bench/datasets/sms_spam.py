@@ -32,10 +32,12 @@ SPEC = DatasetSpec(
     "DocEng 2011.",
     homepage="https://archive.ics.uci.edu/dataset/228/sms+spam+collection",
     files=(
-        DataFile("sms_spam/SMSSpamCollection",
-                 "https://archive.ics.uci.edu/static/public/228/sms+spam+collection.zip",
-                 sha256="edc1f2ca36319ca36c6f80fede2f6ae5f81335289352485f3924df077ec20266",
-                 member="SMSSpamCollection"),
+        DataFile(
+            "sms_spam/SMSSpamCollection",
+            "https://archive.ics.uci.edu/static/public/228/sms+spam+collection.zip",
+            sha256="edc1f2ca36319ca36c6f80fede2f6ae5f81335289352485f3924df077ec20266",
+            member="SMSSpamCollection",
+        ),
     ),
     reader=read,
     sizes=(4_459, 1_115),

@@ -46,5 +46,14 @@ def profile_names() -> list[str]:
     return list(PROFILES)
 
 
-__all__ = ["LMPlan", "PROFILES", "PROFILE_DIR", "Profile", "ProfileError", "get_profile",
-           "load_profile", "profile_from_dict", "profile_names"]
+__all__ = [
+    "LMPlan",
+    "PROFILES",
+    "PROFILE_DIR",
+    "Profile",
+    "ProfileError",
+    "get_profile",
+    "load_profile",
+    "profile_from_dict",
+    "profile_names",
+]

@@ -42,16 +42,36 @@ def _is_table(v) -> bool:
     return isinstance(v, dict)
 
 
-_TYPES = {str: ("a string", lambda v: isinstance(v, str)), int: ("an integer", _is_int),
-          list: ("a list of strings", _is_str_list), dict: ("a table", _is_table),
-          "ints": ("a list of integers", lambda v: isinstance(v, list) and all(map(_is_int, v)))}
+_TYPES = {
+    str: ("a string", lambda v: isinstance(v, str)),
+    int: ("an integer", _is_int),
+    list: ("a list of strings", _is_str_list),
+    dict: ("a table", _is_table),
+    "ints": ("a list of integers", lambda v: isinstance(v, list) and all(map(_is_int, v))),
+}
 _TOP = {"description": str, "seeds": "ints", "tokenizers": dict, "classifiers": dict, "lm": dict}
-_CLASSIFIERS = {"max_train": int, "max_test": int, "models": list, "korean_analyzers": list,
-                "caps_note": str, "neural_params": dict, "model_params": dict,
-                "dataset_params": dict}
-_LM = {"ngram": dict, "neural": list, "neural_datasets": list, "neural_params": dict,
-       "dataset_params": dict, "model_params": dict, "knn": dict, "min_count": int,
-       "max_train_docs": int, "max_test_docs": int}
+_CLASSIFIERS = {
+    "max_train": int,
+    "max_test": int,
+    "models": list,
+    "korean_analyzers": list,
+    "caps_note": str,
+    "neural_params": dict,
+    "model_params": dict,
+    "dataset_params": dict,
+}
+_LM = {
+    "ngram": dict,
+    "neural": list,
+    "neural_datasets": list,
+    "neural_params": dict,
+    "dataset_params": dict,
+    "model_params": dict,
+    "knn": dict,
+    "min_count": int,
+    "max_train_docs": int,
+    "max_test_docs": int,
+}
 
 
 def _checked(table: dict, layout: dict, where: str) -> dict:
@@ -73,8 +93,10 @@ def _params(table, where: str) -> dict:
         raise ProfileError(f"{where} must be a table of hyperparameters, got {table!r}")
     for key, value in table.items():
         if _is_table(value):
-            raise ProfileError(f"[{where}] {key}: a hyperparameter takes a number, string, "
-                               "boolean or list, not a table")
+            raise ProfileError(
+                f"[{where}] {key}: a hyperparameter takes a number, string, "
+                "boolean or list, not a table"
+            )
     return dict(table)
 
 
@@ -103,12 +125,15 @@ def _lm_plan(table: dict) -> LMPlan:
     optional = {k: table[k] for k in ("min_count", "max_train_docs", "max_test_docs") if k in table}
     if "neural_datasets" in table:
         optional["neural_datasets"] = tuple(table["neural_datasets"])
-    return LMPlan(ngram=tuple((name, n) for name, orders in ngram.items() for n in orders),
-                  neural=tuple(table.get("neural", ())),
-                  neural_params=_params(table.get("neural_params", {}), "lm.neural_params"),
-                  dataset_params=_tables(table.get("dataset_params", {}), "lm.dataset_params"),
-                  model_params=_tables(table.get("model_params", {}), "lm.model_params"),
-                  knn=_tables(table.get("knn", {}), "lm.knn"), **optional)
+    return LMPlan(
+        ngram=tuple((name, n) for name, orders in ngram.items() for n in orders),
+        neural=tuple(table.get("neural", ())),
+        neural_params=_params(table.get("neural_params", {}), "lm.neural_params"),
+        dataset_params=_tables(table.get("dataset_params", {}), "lm.dataset_params"),
+        model_params=_tables(table.get("model_params", {}), "lm.model_params"),
+        knn=_tables(table.get("knn", {}), "lm.knn"),
+        **optional,
+    )
 
 
 def profile_from_dict(name: str, doc: dict) -> Profile:
@@ -124,9 +149,15 @@ def profile_from_dict(name: str, doc: dict) -> Profile:
     optional |= {k: tuple(clf[k]) for k in ("models", "korean_analyzers") if k in clf}
     if "seeds" in doc:
         optional["seeds"] = tuple(doc["seeds"])
-    return Profile(name=name, description=doc["description"], model_params=model_params,
-                   dataset_params=dataset_params, tokenizers=dict(tokenizers),
-                   lm=_lm_plan(doc.get("lm", {})), **optional)
+    return Profile(
+        name=name,
+        description=doc["description"],
+        model_params=model_params,
+        dataset_params=dataset_params,
+        tokenizers=dict(tokenizers),
+        lm=_lm_plan(doc.get("lm", {})),
+        **optional,
+    )
 
 
 def load_profile(path: Path) -> Profile:
@@ -136,7 +167,8 @@ def load_profile(path: Path) -> Profile:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
         return profile_from_dict(path.stem, doc)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML ({exc}); fix the file or restore it from "
-                           "git") from None
+        raise ProfileError(
+            f"{path}: not valid TOML ({exc}); fix the file or restore it from git"
+        ) from None
     except ProfileError as exc:
         raise ProfileError(f"{path}: {exc}") from None

@@ -69,8 +69,11 @@ class LMPlan:
     def params_for(self, model: str, dataset: str) -> dict:
         """Neural LM ``model``'s hyperparameters on ``dataset``: the plan's, updated by those chosen
         for the dataset, then by those chosen for the model."""
-        return {**self.neural_params, **self.dataset_params.get(dataset, {}),
-                **self.model_params.get(model, {})}
+        return {
+            **self.neural_params,
+            **self.dataset_params.get(dataset, {}),
+            **self.model_params.get(model, {}),
+        }
 
     def fits_neural_on(self, dataset: str) -> bool:
         """Whether the plan's neural LMs run on ``dataset``."""
@@ -119,5 +122,7 @@ class Profile:
 
     def params_for(self, model: str, dataset: str | None = None) -> dict:
         """Classifier ``model``'s hyperparameters, updated by those chosen for it on ``dataset``."""
-        return {**self.model_params.get(model, {}),
-                **self.dataset_params.get(dataset, {}).get(model, {})}
+        return {
+            **self.model_params.get(model, {}),
+            **self.dataset_params.get(dataset, {}).get(model, {}),
+        }

@@ -26,7 +26,9 @@ class Tokenizer:
     def config(self) -> dict:
         return {"name": self.name, "version": self.version, "options": self.options}
 
-    def tokenize_many(self, texts: Iterable[str], *, progress: str | None = None) -> list[list[str]]:
+    def tokenize_many(
+        self, texts: Iterable[str], *, progress: str | None = None
+    ) -> list[list[str]]:
         """Tokenize many texts; with ``progress`` set, report docs done and docs/s on stderr."""
         texts = list(texts)
         out: list[list[str]] = []
@@ -37,7 +39,11 @@ class Tokenizer:
             if progress and (now - last > 5 or i == len(texts)) and now - start > 1:
                 rate = i / (now - start)
                 left = (len(texts) - i) / rate if rate else 0
-                print(f"  {progress}: {i:,}/{len(texts):,} docs, {rate:,.0f} docs/s, "
-                      f"{left:.0f}s left", file=sys.stderr, flush=True)
+                print(
+                    f"  {progress}: {i:,}/{len(texts):,} docs, {rate:,.0f} docs/s, "
+                    f"{left:.0f}s left",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 last = now
         return out

@@ -70,8 +70,14 @@ def texts_sha256(texts: list[str]) -> str:
 
 def cache_key(data_sha256: str, split: str, texts: list[str], tokenizer_config: dict) -> str:
     """The key of an entry: everything that changes the tokenized output."""
-    blob = {"format": FORMAT, "data_sha256": data_sha256, "split": split, "n_texts": len(texts),
-            "texts_sha256": texts_sha256(texts), "tokenizer": tokenizer_config}
+    blob = {
+        "format": FORMAT,
+        "data_sha256": data_sha256,
+        "split": split,
+        "n_texts": len(texts),
+        "texts_sha256": texts_sha256(texts),
+        "tokenizer": tokenizer_config,
+    }
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -86,7 +92,9 @@ def encode(docs: list[list[str]]) -> tuple[bytes, int]:
     offsets = np.zeros(len(docs) + 1, dtype="<i8")
     np.cumsum([len(d) for d in docs], out=offsets[1:])
     vocab_bytes = json.dumps(list(vocab), ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return vocab_bytes + np.asarray(ids, dtype="<i4").tobytes() + offsets.tobytes(), len(vocab_bytes)
+    return vocab_bytes + np.asarray(ids, dtype="<i4").tobytes() + offsets.tobytes(), len(
+        vocab_bytes
+    )
 
 
 def decode(payload: bytes, header: dict) -> list[list[str]]:
@@ -94,8 +102,12 @@ def decode(payload: bytes, header: dict) -> list[list[str]]:
     vocab = np.array(json.loads(payload[:vb].decode("utf-8", "surrogatepass")), dtype=object)
     ids = np.frombuffer(payload, dtype="<i4", count=n_tokens, offset=vb)
     offsets = np.frombuffer(payload, dtype="<i8", count=n_docs + 1, offset=vb + 4 * n_tokens)
-    if offsets[0] != 0 or offsets[-1] != n_tokens or np.any(np.diff(offsets) < 0) or \
-            (n_tokens and (ids.min() < 0 or ids.max() >= len(vocab))):
+    if (
+        offsets[0] != 0
+        or offsets[-1] != n_tokens
+        or np.any(np.diff(offsets) < 0)
+        or (n_tokens and (ids.min() < 0 or ids.max() >= len(vocab)))
+    ):
         raise CorruptEntry("offsets or token ids out of range")
     tokens = vocab[ids].tolist()
     bounds = offsets.tolist()
@@ -105,9 +117,16 @@ def decode(payload: bytes, header: dict) -> list[list[str]]:
 def save_entry(path: Path, key: str, docs: list[list[str]], meta: dict) -> None:
     """Write an entry atomically (temp file in the same directory, fsync, rename)."""
     payload, vocab_bytes = encode(docs)
-    header = {"format": FORMAT, "key": key, "n_docs": len(docs), "n_tokens": sum(len(d) for d in docs),
-              "vocab_bytes": vocab_bytes, "payload_bytes": len(payload),
-              "payload_sha256": hashlib.sha256(payload).hexdigest(), "meta": meta}
+    header = {
+        "format": FORMAT,
+        "key": key,
+        "n_docs": len(docs),
+        "n_tokens": sum(len(d) for d in docs),
+        "vocab_bytes": vocab_bytes,
+        "payload_bytes": len(payload),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        "meta": meta,
+    }
     head = json.dumps(header, ensure_ascii=False, default=str).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -116,7 +135,9 @@ def save_entry(path: Path, key: str, docs: list[list[str]], meta: dict) -> None:
             fh.write(MAGIC + len(head).to_bytes(8, "little") + head + payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a shared cache directory should be readable
+        os.chmod(
+            tmp, 0o644
+        )  # mkstemp makes it private; a shared cache directory should be readable
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -129,18 +150,20 @@ def load_entry(path: Path, key: str) -> tuple[list[list[str]], dict]:
     if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 8:
         raise CorruptEntry("not a token cache file")
     start = len(MAGIC) + 8
-    head_len = int.from_bytes(raw[len(MAGIC):start], "little")
+    head_len = int.from_bytes(raw[len(MAGIC) : start], "little")
     try:
-        header = json.loads(raw[start:start + head_len])
+        header = json.loads(raw[start : start + head_len])
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise CorruptEntry("unreadable header") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise CorruptEntry("written by another cache format")
     if header.get("key") != key:
         raise CorruptEntry("stale: written for another configuration")
-    payload = raw[start + head_len:]
+    payload = raw[start + head_len :]
     if len(payload) != header["payload_bytes"]:
-        raise CorruptEntry(f"truncated: {len(payload):,} of {header['payload_bytes']:,} payload bytes")
+        raise CorruptEntry(
+            f"truncated: {len(payload):,} of {header['payload_bytes']:,} payload bytes"
+        )
     if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
         raise CorruptEntry("payload checksum mismatch")
     return decode(payload, header), header
@@ -152,9 +175,17 @@ def caching_enabled(tokenizer: Tokenizer) -> bool:
     return bool(getattr(tokenizer, "cacheable", False)) and not off
 
 
-def tokenize_corpus(spec, split: str, texts: list[str], tokenizer: Tokenizer, *,
-                    workers: int | None = None, use_cache: bool | None = None,
-                    progress: str | None = None, keep_workers: bool = False) -> TokenizedSplit:
+def tokenize_corpus(
+    spec,
+    split: str,
+    texts: list[str],
+    tokenizer: Tokenizer,
+    *,
+    workers: int | None = None,
+    use_cache: bool | None = None,
+    progress: str | None = None,
+    keep_workers: bool = False,
+) -> TokenizedSplit:
     """Tokenize ``texts`` (split ``split`` of dataset ``spec``), through the disk cache.
 
     ``use_cache=None`` caches when the tokenizer is worth it (``caching_enabled``). ``workers=None``
@@ -174,27 +205,49 @@ def tokenize_corpus(spec, split: str, texts: list[str], tokenizer: Tokenizer, *,
                 meta = header["meta"]
                 if not keep_workers:
                     shutdown_workers()  # kept for this split by the previous call, not needed now
-                return TokenizedSplit(docs, True, time.perf_counter() - t0, meta["seconds"],
-                                      meta["workers"], path, meta.get("load_seconds", 0.0))
+                return TokenizedSplit(
+                    docs,
+                    True,
+                    time.perf_counter() - t0,
+                    meta["seconds"],
+                    meta["workers"],
+                    path,
+                    meta.get("load_seconds", 0.0),
+                )
             except (CorruptEntry, OSError, KeyError, TypeError, ValueError) as exc:
-                print(f"warning: token cache {path.name} is unusable ({exc}); rebuilding it",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"warning: token cache {path.name} is unusable ({exc}); rebuilding it",
+                    file=sys.stderr,
+                    flush=True,
+                )
     n_workers = default_workers(tokenizer, len(texts)) if workers is None else max(1, workers)
     t1 = time.perf_counter()
     # loading the analyzer (a JVM, a model) is part of the cold cost; timed apart to tell it from
     # throughput. Worker processes load their own, inside the timed parallel run.
     warm_up = getattr(tokenizer, "warm_up", None)
     load = warm_up() if warm_up and n_workers == 1 and texts else 0.0
-    docs = tokenize_texts(tokenizer, texts, workers=n_workers, progress=progress, keep_workers=keep_workers)
+    docs = tokenize_texts(
+        tokenizer, texts, workers=n_workers, progress=progress, keep_workers=keep_workers
+    )
     cold = time.perf_counter() - t1
     if use_cache:
-        meta = {"dataset": spec.name, "split": split, "tokenizer": tokenizer.config(),
-                "seconds": cold, "load_seconds": load, "workers": n_workers, "n_docs": len(texts),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        meta = {
+            "dataset": spec.name,
+            "split": split,
+            "tokenizer": tokenizer.config(),
+            "seconds": cold,
+            "load_seconds": load,
+            "workers": n_workers,
+            "n_docs": len(texts),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
         try:
             save_entry(path, key, docs, meta)
         except OSError as exc:  # a full or read-only disk costs speed next time, not this run
-            print(f"warning: could not write token cache {path} ({exc})", file=sys.stderr, flush=True)
+            print(
+                f"warning: could not write token cache {path} ({exc})", file=sys.stderr, flush=True
+            )
             path = None
-    return TokenizedSplit(docs, False if use_cache else None, time.perf_counter() - t0, cold,
-                          n_workers, path, load)
+    return TokenizedSplit(
+        docs, False if use_cache else None, time.perf_counter() - t0, cold, n_workers, path, load
+    )

@@ -24,16 +24,23 @@ from bench.tokenizers.base import Tokenizer
 _NOT_HANGUL = re.compile(r"[^ㄱ-ㅎㅏ-ㅣ가-힣]+")
 # Control and format characters, lone surrogates and non-characters: invisible, and \x00 or a lone
 # surrogate crashes Komoran and breaks the JVM's string conversion.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-                        "\ufeff\ufff0-\uffff\ud800-\udfff]+")
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff0-\uffff\ud800-\udfff]+"
+)
 _OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]+")
 
 DEFAULT_MAX_CHARS = 2_000
 DEFAULT_MAX_WORD_CHARS = 50
 
 
-def normalize_korean(text: str, *, hangul_only: bool = True, max_chars: int = DEFAULT_MAX_CHARS,
-                     max_word_chars: int = DEFAULT_MAX_WORD_CHARS) -> str:
+def normalize_korean(
+    text: str,
+    *,
+    hangul_only: bool = True,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_word_chars: int = DEFAULT_MAX_WORD_CHARS,
+) -> str:
     """Clean ``text`` for an analyzer; the result is ``""`` or words joined by single spaces.
 
     NFC first (decomposed jamo become syllables). ``hangul_only`` turns everything but Hangul into
@@ -50,7 +57,7 @@ def normalize_korean(text: str, *, hangul_only: bool = True, max_chars: int = DE
     used = 0
     for word in text.split():
         for i in range(0, len(word), max_word_chars):
-            piece = word[i:i + max_word_chars]
+            piece = word[i : i + max_word_chars]
             if used + len(piece) > max_chars:
                 return " ".join(words)
             words.append(piece)
@@ -66,7 +73,9 @@ def strip_outside_bmp(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def korean_stopwords() -> frozenset[str]:
     """The particle and ending forms in ``data/korean_stopwords.txt`` (``#`` starts a comment)."""
-    raw = resources.files("bench.tokenizers").joinpath("data/korean_stopwords.txt").read_text("utf-8")
+    raw = (
+        resources.files("bench.tokenizers").joinpath("data/korean_stopwords.txt").read_text("utf-8")
+    )
     return frozenset(w for line in raw.splitlines() for w in line.split("#", 1)[0].split())
 
 
@@ -88,8 +97,10 @@ def import_analyzer(module: str, distribution: str):
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise BenchError(f"{distribution} is not installed ({exc}); install it with "
-                         f"`pip install {distribution}`.") from None
+        raise BenchError(
+            f"{distribution} is not installed ({exc}); install it with "
+            f"`pip install {distribution}`."
+        ) from None
 
 
 _JVM_LOCK = threading.Lock()
@@ -109,8 +120,10 @@ def ensure_konlpy_jvm(max_heap_mb: int = 1024) -> None:
         try:
             jvm.init_jvm(max_heap_size=max_heap_mb)
         except (jpype.JVMNotFoundException, jpype.JVMNotSupportedException, OSError) as exc:
-            raise BenchError(f"cannot start Java for KoNLPy ({exc}); install a JDK (17 works) "
-                             "or set JAVA_HOME to one.") from None
+            raise BenchError(
+                f"cannot start Java for KoNLPy ({exc}); install a JDK (17 works) "
+                "or set JAVA_HOME to one."
+            ) from None
 
 
 class KoreanMorphTokenizer(Tokenizer):
@@ -140,24 +153,47 @@ class KoreanMorphTokenizer(Tokenizer):
     #: Tokenized corpora are worth caching on disk (see ``bench.tokenizers.cache``).
     cacheable = True
 
-    def __init__(self, *, pos: bool = False, stem: bool = False, stopwords: bool = False,
-                 hangul_only: bool = True, max_chars: int = DEFAULT_MAX_CHARS,
-                 max_word_chars: int = DEFAULT_MAX_WORD_CHARS):
+    def __init__(
+        self,
+        *,
+        pos: bool = False,
+        stem: bool = False,
+        stopwords: bool = False,
+        hangul_only: bool = True,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        max_word_chars: int = DEFAULT_MAX_WORD_CHARS,
+    ):
         if stem and not self.supports_stem:
-            raise BenchError(f"the {self.name} tokenizer cannot stem; use okt or kiwi for stem=True.")
-        if not (isinstance(max_chars, int) and max_chars > 0 and isinstance(max_word_chars, int)
-                and max_word_chars > 0):
+            raise BenchError(
+                f"the {self.name} tokenizer cannot stem; use okt or kiwi for stem=True."
+            )
+        if not (
+            isinstance(max_chars, int)
+            and max_chars > 0
+            and isinstance(max_word_chars, int)
+            and max_word_chars > 0
+        ):
             raise BenchError("max_chars and max_word_chars must be positive integers.")
-        super().__init__(pos=bool(pos), stem=bool(stem), stopwords=bool(stopwords),
-                         hangul_only=bool(hangul_only), max_chars=max_chars, max_word_chars=max_word_chars)
+        super().__init__(
+            pos=bool(pos),
+            stem=bool(stem),
+            stopwords=bool(stopwords),
+            hangul_only=bool(hangul_only),
+            max_chars=max_chars,
+            max_word_chars=max_word_chars,
+        )
         self._analyzer = None
         self._warned = False
 
     def config(self) -> dict:
         """Name, version and options plus the analyzer libraries' versions (caches key on them)."""
         versions = library_versions(self.libraries)
-        return {**super().config(), "library": self.libraries[0],
-                "library_version": versions[self.libraries[0]], "library_versions": versions}
+        return {
+            **super().config(),
+            "library": self.libraries[0],
+            "library_version": versions[self.libraries[0]],
+            "library_versions": versions,
+        }
 
     @property
     def analyzer(self):
@@ -182,14 +218,20 @@ class KoreanMorphTokenizer(Tokenizer):
     def normalize(self, text: str) -> str:
         """The cleaned text this tokenizer analyses (see ``normalize_korean``)."""
         o = self.options
-        return normalize_korean(text, hangul_only=o["hangul_only"], max_chars=o["max_chars"],
-                                max_word_chars=o["max_word_chars"])
+        return normalize_korean(
+            text,
+            hangul_only=o["hangul_only"],
+            max_chars=o["max_chars"],
+            max_word_chars=o["max_word_chars"],
+        )
 
     def __call__(self, text: str) -> list[str]:
         clean = self.normalize(text)
         if not clean:
             return []  # Komoran throws on empty input; no analyzer is worth calling on it
-        _ = self.analyzer  # load errors (missing library, no Java) must surface, not be retried per word
+        _ = (
+            self.analyzer
+        )  # load errors (missing library, no Java) must surface, not be retried per word
         pairs = self._safe_analyze(clean)
         if self.options["stopwords"]:
             stop = korean_stopwords()
@@ -219,9 +261,12 @@ class KoreanMorphTokenizer(Tokenizer):
     def _warn(self, text: str, exc: BaseException) -> None:
         if not self._warned:
             self._warned = True
-            print(f"warning: {self.name} failed on {text[:40]!r} ({type(exc).__name__}); "
-                  "analysing it word by word (further failures are not reported)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"warning: {self.name} failed on {text[:40]!r} ({type(exc).__name__}); "
+                "analysing it word by word (further failures are not reported)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _is_function_tag(self, tag: str) -> bool:
         """Whether ``tag`` is a particle or an ending (Sejong tags J* and E*; mecab's ``EP+EF``)."""

@@ -13,12 +13,17 @@ def _build(name: str, options: dict):
     from bench.tokenizers import TOKENIZERS
 
     cls = TOKENIZERS.get(name)
-    accepted = [p.name for p in inspect.signature(cls.__init__).parameters.values()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    accepted = [
+        p.name
+        for p in inspect.signature(cls.__init__).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
     unknown = sorted(set(options) - set(accepted))
     if unknown:
-        raise BenchError(f"tokenizer {name!r} has no option {unknown[0]!r}; its options: "
-                         f"{', '.join(accepted) or 'none'}.")
+        raise BenchError(
+            f"tokenizer {name!r} has no option {unknown[0]!r}; its options: "
+            f"{', '.join(accepted) or 'none'}."
+        )
     return cls(**options)
 
 
@@ -35,9 +40,16 @@ def _limited(splits: list[tuple[str, list[str]]], limit: int | None) -> list[tup
     return out
 
 
-def tokenize_dataset(dataset: str, tokenizer: str, *, options: dict | None = None, limit: int | None = None,
-                     workers: int | None = None, use_cache: bool | None = None,
-                     quiet: bool = False) -> dict:
+def tokenize_dataset(
+    dataset: str,
+    tokenizer: str,
+    *,
+    options: dict | None = None,
+    limit: int | None = None,
+    workers: int | None = None,
+    use_cache: bool | None = None,
+    quiet: bool = False,
+) -> dict:
     """Tokenize a dataset's train and test texts (or the first ``limit``) and report throughput.
 
     Returns a JSON-ready dict: ``docs``, ``tokens``, ``tokens_per_doc``, ``seconds`` and
@@ -59,8 +71,16 @@ def tokenize_dataset(dataset: str, tokenizer: str, *, options: dict | None = Non
     splits = _limited([("train", data.train.texts), ("test", data.test.texts)], limit)
     for i, (split, texts) in enumerate(splits):
         label = None if quiet else f"{dataset} {split} with {tok.name}"
-        parts[split] = tokenize_corpus(spec, split, texts, tok, workers=workers, use_cache=use_cache,
-                                       progress=label, keep_workers=i < len(splits) - 1)
+        parts[split] = tokenize_corpus(
+            spec,
+            split,
+            texts,
+            tok,
+            workers=workers,
+            use_cache=use_cache,
+            progress=label,
+            keep_workers=i < len(splits) - 1,
+        )
     docs = sum(len(p.docs) for p in parts.values())
     tokens = sum(p.n_tokens for p in parts.values())
     seconds = sum(p.seconds for p in parts.values())
@@ -68,17 +88,33 @@ def tokenize_dataset(dataset: str, tokenizer: str, *, options: dict | None = Non
     load = sum(p.load_seconds for p in parts.values())
     hits = [p.cache_hit for p in parts.values()]
     return {
-        "dataset": spec.name, "tokenizer": tok.config(), "limit": limit, "docs": docs, "tokens": tokens,
-        "tokens_per_doc": tokens / docs if docs else 0.0, "seconds": seconds,
+        "dataset": spec.name,
+        "tokenizer": tok.config(),
+        "limit": limit,
+        "docs": docs,
+        "tokens": tokens,
+        "tokens_per_doc": tokens / docs if docs else 0.0,
+        "seconds": seconds,
         "docs_per_s": docs / seconds if seconds > 0 else None,
-        "cache_hit": None if None in hits else all(hits), "cold_seconds": cold,
-        "cold_docs_per_s": docs / cold if cold > 0 else None, "load_seconds": load,
+        "cache_hit": None if None in hits else all(hits),
+        "cold_seconds": cold,
+        "cold_docs_per_s": docs / cold if cold > 0 else None,
+        "load_seconds": load,
         # throughput once the analyzer is loaded (one process; with workers: their start-up too)
         "analysis_docs_per_s": docs / (cold - load) if cold - load > 0 else None,
         "workers": max((p.workers for p in parts.values()), default=1),
-        "splits": {name: {"docs": len(p.docs), "tokens": p.n_tokens, "seconds": p.seconds,
-                          "cold_seconds": p.cold_seconds, "cache_hit": p.cache_hit, "workers": p.workers,
-                          "cache_file": str(p.path) if p.path else None} for name, p in parts.items()},
+        "splits": {
+            name: {
+                "docs": len(p.docs),
+                "tokens": p.n_tokens,
+                "seconds": p.seconds,
+                "cold_seconds": p.cold_seconds,
+                "cache_hit": p.cache_hit,
+                "workers": p.workers,
+                "cache_file": str(p.path) if p.path else None,
+            }
+            for name, p in parts.items()
+        },
     }
 
 
@@ -86,14 +122,26 @@ def summary_line(report: dict) -> str:
     """One human-readable line for a ``tokenize_dataset`` report."""
     cfg = report["tokenizer"]
     rate = f"{report['docs_per_s']:,.0f} docs/s" if report["docs_per_s"] else "instant"
-    line = (f"{report['dataset']} x {cfg['name']}: {report['docs']:,} docs in {report['seconds']:.2f}s "
-            f"({rate}), {report['tokens_per_doc']:.1f} tokens/doc")
+    line = (
+        f"{report['dataset']} x {cfg['name']}: {report['docs']:,} docs in {report['seconds']:.2f}s "
+        f"({rate}), {report['tokens_per_doc']:.1f} tokens/doc"
+    )
     if report["cache_hit"] is None:
-        load = f", {report['load_seconds']:.1f}s of it loading the analyzer" if report["load_seconds"] >= 0.1 else ""
+        load = (
+            f", {report['load_seconds']:.1f}s of it loading the analyzer"
+            if report["load_seconds"] >= 0.1
+            else ""
+        )
         return line + f", not cached, {report['workers']} process(es){load}"
     if report["cache_hit"]:
         cold = report["cold_docs_per_s"] or 0
-        return line + (f", cache hit (cold: {report['cold_seconds']:.1f}s, {cold:,.0f} docs/s with "
-                       f"{report['workers']} process(es))")
-    load = f", {report['load_seconds']:.1f}s of it loading the analyzer" if report["load_seconds"] >= 0.1 else ""
+        return line + (
+            f", cache hit (cold: {report['cold_seconds']:.1f}s, {cold:,.0f} docs/s with "
+            f"{report['workers']} process(es))"
+        )
+    load = (
+        f", {report['load_seconds']:.1f}s of it loading the analyzer"
+        if report["load_seconds"] >= 0.1
+        else ""
+    )
     return line + f", cache miss (now cached), {report['workers']} process(es){load}"

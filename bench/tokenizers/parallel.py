@@ -31,7 +31,9 @@ def default_workers(tokenizer: Tokenizer, n_docs: int) -> int:
         try:
             return max(1, int(env))
         except ValueError:
-            raise BenchError(f"BENCH_TOKENIZE_WORKERS must be a whole number, got {env!r}.") from None
+            raise BenchError(
+                f"BENCH_TOKENIZE_WORKERS must be a whole number, got {env!r}."
+            ) from None
     if not getattr(tokenizer, "parallel_worthwhile", False):
         return 1
     return max(1, min(os.cpu_count() or 1, n_docs // MIN_DOCS_PER_WORKER))
@@ -47,17 +49,31 @@ class Progress:
     def update(self, n: int) -> None:
         self.done += n
         now = time.perf_counter()
-        if self.label and (now - self.last >= PROGRESS_EVERY_S or self.done == self.total) \
-                and now - self.start > 1:
+        if (
+            self.label
+            and (now - self.last >= PROGRESS_EVERY_S or self.done == self.total)
+            and now - self.start > 1
+        ):
             self.last = now
             rate = self.done / (now - self.start)
             left = (self.total - self.done) / rate if rate else 0.0
-            print(f"  {self.label}: {self.done:,}/{self.total:,} docs, {rate:,.0f} docs/s, "
-                  f"{left:,.0f}s left", file=sys.stderr, flush=True)
+            print(
+                f"  {self.label}: {self.done:,}/{self.total:,} docs, {rate:,.0f} docs/s, "
+                f"{left:,.0f}s left",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
-def tokenize_texts(tokenizer: Tokenizer, texts: list[str], *, workers: int = 1, progress: str | None = None,
-                   chunk_size: int | None = None, keep_workers: bool = False) -> list[list[str]]:
+def tokenize_texts(
+    tokenizer: Tokenizer,
+    texts: list[str],
+    *,
+    workers: int = 1,
+    progress: str | None = None,
+    chunk_size: int | None = None,
+    keep_workers: bool = False,
+) -> list[list[str]]:
     """``[tokenizer(t) for t in texts]``, in ``workers`` processes when that is more than one.
 
     With ``keep_workers`` the processes stay up for the next call with the same tokenizer (a
@@ -71,7 +87,7 @@ def tokenize_texts(tokenizer: Tokenizer, texts: list[str], *, workers: int = 1, 
         return tokenizer.tokenize_many(texts, progress=progress)  # a tokenizer may batch it its way
     # a few chunks per worker balance the load; small chunks keep the progress line moving
     size = chunk_size or max(100, min(2_000, n // (workers * 8) or 1))
-    chunks = [texts[i:i + size] for i in range(0, n, size)]
+    chunks = [texts[i : i + size] for i in range(0, n, size)]
     results: list[list[list[str]] | None] = [None] * len(chunks)
     bar = Progress(n, progress)
     try:
@@ -102,8 +118,12 @@ def _pool(tokenizer: Tokenizer, workers: int) -> ProcessPoolExecutor:
         return _POOL[1]
     shutdown_workers()
     # spawned, not forked: forking a process that already runs a JVM is unsafe
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(type(tokenizer), tokenizer.options))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(type(tokenizer), tokenizer.options),
+    )
     _POOL = (key, pool)
     return pool
 
@@ -127,7 +147,9 @@ def _init_worker(cls: type, options: dict) -> None:
     global _WORKER_TOKENIZER, _WORKER_ERROR
     try:
         _WORKER_TOKENIZER = cls(**options)
-    except Exception as exc:  # an initializer that raises only says "broken pool"; report it per task
+    except (
+        Exception
+    ) as exc:  # an initializer that raises only says "broken pool"; report it per task
         _WORKER_ERROR = exc
 
 

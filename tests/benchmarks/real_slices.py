@@ -24,8 +24,13 @@ def _load(dataset: str, max_train: int | None, max_test: int | None):
     data = spec.load()
     train, test = _slice(data.train, max_train), _slice(data.test, max_test)
     tok = make_tokenizer(DEFAULT_FOR_LANGUAGE[spec.language])
-    return (tok.tokenize_many(train.texts), train.labels, tok.tokenize_many(test.texts), test.labels,
-            len(spec.classes))
+    return (
+        tok.tokenize_many(train.texts),
+        train.labels,
+        tok.tokenize_many(test.texts),
+        test.labels,
+        len(spec.classes),
+    )
 
 
 def tokenized_slice(dataset: str, max_train: int | None = None, max_test: int | None = None):

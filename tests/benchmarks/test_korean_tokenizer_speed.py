@@ -35,6 +35,10 @@ def test_korean_tokenizer_throughput(benchmark, reviews, name):
     tokenizer.tokenize_many(reviews[:20])  # start the analyzer (and a JVM) outside the timing
     docs = benchmark.pedantic(lambda: tokenizer.tokenize_many(reviews), rounds=1, iterations=1)
     n_tokens = sum(map(len, docs))
-    benchmark.extra_info.update(docs=len(docs), docs_per_s=len(docs) / benchmark.stats.stats.mean,
-                                tokens_per_doc=n_tokens / len(docs), tokenizer=tokenizer.config())
+    benchmark.extra_info.update(
+        docs=len(docs),
+        docs_per_s=len(docs) / benchmark.stats.stats.mean,
+        tokens_per_doc=n_tokens / len(docs),
+        tokenizer=tokenizer.config(),
+    )
     assert len(docs) == len(reviews) and n_tokens > len(docs)

@@ -27,21 +27,33 @@ def _nb():
 @pytest.mark.benchmark(group="naive-bayes-fit")
 @pytest.mark.parametrize("dataset,max_train,max_test", SLICES, ids=[s[0] for s in SLICES])
 def test_nb_fit(benchmark, dataset, max_train, max_test):
-    train_docs, train_y, test_docs, test_y, n_classes = tokenized_slice(dataset, max_train, max_test)
-    model = benchmark.pedantic(lambda: _nb().fit(train_docs, train_y, n_classes), rounds=3, iterations=1)
+    train_docs, train_y, test_docs, test_y, n_classes = tokenized_slice(
+        dataset, max_train, max_test
+    )
+    model = benchmark.pedantic(
+        lambda: _nb().fit(train_docs, train_y, n_classes), rounds=3, iterations=1
+    )
     accuracy = float(np.mean(model.predict_proba(test_docs).argmax(axis=1) == test_y))
-    benchmark.extra_info.update(accuracy=accuracy, train_docs=len(train_docs),
-                                fit_docs_per_s=len(train_docs) / benchmark.stats.stats.mean)
+    benchmark.extra_info.update(
+        accuracy=accuracy,
+        train_docs=len(train_docs),
+        fit_docs_per_s=len(train_docs) / benchmark.stats.stats.mean,
+    )
     assert accuracy > 0.7
 
 
 @pytest.mark.benchmark(group="naive-bayes-predict")
 @pytest.mark.parametrize("dataset,max_train,max_test", SLICES, ids=[s[0] for s in SLICES])
 def test_nb_predict(benchmark, dataset, max_train, max_test):
-    train_docs, train_y, test_docs, test_y, n_classes = tokenized_slice(dataset, max_train, max_test)
+    train_docs, train_y, test_docs, test_y, n_classes = tokenized_slice(
+        dataset, max_train, max_test
+    )
     model = _nb().fit(train_docs, train_y, n_classes)
     proba = benchmark.pedantic(model.predict_proba, args=(test_docs,), rounds=5, iterations=1)
     accuracy = float(np.mean(proba.argmax(axis=1) == test_y))
-    benchmark.extra_info.update(accuracy=accuracy, test_docs=len(test_docs),
-                                predict_docs_per_s=len(test_docs) / benchmark.stats.stats.mean)
+    benchmark.extra_info.update(
+        accuracy=accuracy,
+        test_docs=len(test_docs),
+        predict_docs_per_s=len(test_docs) / benchmark.stats.stats.mean,
+    )
     assert accuracy > 0.7

@@ -15,7 +15,14 @@ from tests.benchmarks.real_slices import tokenized_slice
 
 pytestmark = pytest.mark.realdata
 
-PARAMS = {"epochs": 1, "vocab_size": 10_000, "embed_dim": 32, "units": 32, "max_len_cap": 200, "verbose": False}
+PARAMS = {
+    "epochs": 1,
+    "vocab_size": 10_000,
+    "embed_dim": 32,
+    "units": 32,
+    "max_len_cap": 200,
+    "verbose": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +41,13 @@ def trained_lstm():
 def test_lstm_prediction_latency(benchmark, trained_lstm, batch, rounds):
     model, test_docs, accuracy = trained_lstm
     docs = test_docs[:batch]
-    proba = benchmark.pedantic(model.predict_proba, args=(docs,), rounds=rounds, iterations=1, warmup_rounds=2)
+    proba = benchmark.pedantic(
+        model.predict_proba, args=(docs,), rounds=rounds, iterations=1, warmup_rounds=2
+    )
     assert proba.shape == (batch, 2)
-    benchmark.extra_info.update(batch=batch, docs_per_s=batch / benchmark.stats.stats.mean,
-                                accuracy_1k_test=accuracy, n_parameters=model.n_parameters())
+    benchmark.extra_info.update(
+        batch=batch,
+        docs_per_s=batch / benchmark.stats.stats.mean,
+        accuracy_1k_test=accuracy,
+        n_parameters=model.n_parameters(),
+    )

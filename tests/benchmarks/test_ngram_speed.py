@@ -29,7 +29,9 @@ from tests.benchmarks.real_slices import tokenized_slice
 
 pytestmark = pytest.mark.realdata
 
-REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "ngram" / "kenlm_reference.json").read_text())
+REFERENCE = json.loads(
+    (Path(__file__).parents[1] / "data" / "ngram" / "kenlm_reference.json").read_text()
+)
 DATASET = {"imdb": "imdb", "nsmc": "nsmc"}
 
 
@@ -39,12 +41,18 @@ def corpus(name: str):
 
 
 def kenlm_row(name: str, order: int) -> dict | None:
-    return next((r for r in REFERENCE["results"] if r["corpus"] == name and r["order"] == order), None)
+    return next(
+        (r for r in REFERENCE["results"] if r["corpus"] == name and r["order"] == order), None
+    )
 
 
 def lmplz_seconds(train: list[list[str]], order: int, tmp: Path, repeats: int = 2) -> float | None:
     """Best wall time of ``lmplz`` (the reference file's command) on the same text, given KenLM."""
-    binary = Path(os.environ["KENLM_BIN"], "lmplz") if os.environ.get("KENLM_BIN") else shutil.which("lmplz")
+    binary = (
+        Path(os.environ["KENLM_BIN"], "lmplz")
+        if os.environ.get("KENLM_BIN")
+        else shutil.which("lmplz")
+    )
     if not binary or not Path(binary).exists():
         return None
     text = tmp / "train.txt"
@@ -53,39 +61,61 @@ def lmplz_seconds(train: list[list[str]], order: int, tmp: Path, repeats: int = 
     for _ in range(repeats):
         start = time.perf_counter()
         with open(text, "rb") as fin:
-            subprocess.run([str(binary), "-o", str(order), "-S", "2G", "-T", str(tmp)], stdin=fin,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            subprocess.run(
+                [str(binary), "-o", str(order), "-S", "2G", "-T", str(tmp)],
+                stdin=fin,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
         best = min(best, time.perf_counter() - start)
     return best
 
 
 FITS = [("imdb", "mkn", 3), ("imdb", "mkn", 4), ("imdb", "mkn", 5), ("nsmc", "mkn", 3)] + [
-    ("imdb", name, order) for name in ("mle", "add-k", "witten-bell", "absolute", "kn", "stupid-backoff")
-    for order in (3, 5)]
+    ("imdb", name, order)
+    for name in ("mle", "add-k", "witten-bell", "absolute", "kn", "stupid-backoff")
+    for order in (3, 5)
+]
 
 
 @pytest.mark.benchmark(group="ngram-fit")
-@pytest.mark.parametrize("corpus_name,smoothing,order", FITS, ids=[f"{c}-{s}-{o}" for c, s, o in FITS])
+@pytest.mark.parametrize(
+    "corpus_name,smoothing,order", FITS, ids=[f"{c}-{s}-{o}" for c, s, o in FITS]
+)
 def test_fit(benchmark, tmp_path, corpus_name, smoothing, order):
     train, test = corpus(corpus_name)
     rounds = 3 if (smoothing, order) == ("mkn", 3) else 1
     cpu = time.process_time()
-    model = benchmark.pedantic(lambda: make_lm(smoothing, order=order).fit(train), rounds=rounds,
-                               iterations=1)
+    model = benchmark.pedantic(
+        lambda: make_lm(smoothing, order=order).fit(train), rounds=rounds, iterations=1
+    )
     fit = benchmark.stats.stats.min
     words = sum(map(len, train))
-    info = {"train_words": words, "fit_seconds": fit, "fit_cpu_seconds": (time.process_time() - cpu) / rounds,
-            "fit_words_per_s": words / fit, "ngrams": [len(t) for t in model.tables_]}
+    info = {
+        "train_words": words,
+        "fit_seconds": fit,
+        "fit_cpu_seconds": (time.process_time() - cpu) / rounds,
+        "fit_words_per_s": words / fit,
+        "ngrams": [len(t) for t in model.tables_],
+    }
     if model.normalised:
         ppl = model.perplexity(test)
-        info.update(perplexity=ppl.perplexity, perplexity_excl_oov=ppl.perplexity_excl_oov, oov=ppl.oov,
-                    tokens=ppl.tokens)
+        info.update(
+            perplexity=ppl.perplexity,
+            perplexity_excl_oov=ppl.perplexity_excl_oov,
+            oov=ppl.oov,
+            tokens=ppl.tokens,
+        )
     reference = kenlm_row(corpus_name, order) if smoothing == "mkn" else None
     if reference:
         live = lmplz_seconds(train, order, tmp_path)
         made = reference.get("lmplz_wall_seconds")
-        info.update(kenlm_perplexity=reference["perplexity"], lmplz_seconds=live,
-                    lmplz_seconds_when_reference_was_made=min(made) if made else None)
+        info.update(
+            kenlm_perplexity=reference["perplexity"],
+            lmplz_seconds=live,
+            lmplz_seconds_when_reference_was_made=min(made) if made else None,
+        )
         if live:
             info["fit_over_lmplz"] = fit / live
     benchmark.extra_info.update(info)
@@ -112,17 +142,28 @@ def test_nltk_kneser_ney_on_a_tenth(benchmark):
     cpu = time.process_time()
     nltk_model = benchmark.pedantic(nltk_fit, rounds=1, iterations=1)
     nltk_seconds, nltk_cpu = benchmark.stats.stats.min, time.process_time() - cpu
-    ours, ours_cpu = min((_timed(lambda: make_lm("mkn", order=3).fit(train), cpu=True) for _ in range(2)))
+    ours, ours_cpu = min(
+        (_timed(lambda: make_lm("mkn", order=3).fit(train), cpu=True) for _ in range(2))
+    )
     nltk_words, words = sum(map(len, tenth)), sum(map(len, train))
     speedup = (nltk_seconds / nltk_words) / (ours / words)
     sentence = test[0][:30]
-    per_query = _timed(lambda: [nltk_model.logscore(word, sentence[max(0, i - 2):i])
-                                for i, word in enumerate(sentence)])
-    benchmark.extra_info.update(nltk_fit_seconds=nltk_seconds, nltk_train_words=nltk_words,
-                                nltk_fit_words_per_s=nltk_words / nltk_seconds, mkn_fit_seconds_full=ours,
-                                mkn_fit_words_per_s=words / ours, fit_speedup_per_word=speedup,
-                                fit_speedup_per_word_cpu=(nltk_cpu / nltk_words) / (ours_cpu / words),
-                                nltk_seconds_per_scored_word=per_query / len(sentence))
+    per_query = _timed(
+        lambda: [
+            nltk_model.logscore(word, sentence[max(0, i - 2) : i])
+            for i, word in enumerate(sentence)
+        ]
+    )
+    benchmark.extra_info.update(
+        nltk_fit_seconds=nltk_seconds,
+        nltk_train_words=nltk_words,
+        nltk_fit_words_per_s=nltk_words / nltk_seconds,
+        mkn_fit_seconds_full=ours,
+        mkn_fit_words_per_s=words / ours,
+        fit_speedup_per_word=speedup,
+        fit_speedup_per_word_cpu=(nltk_cpu / nltk_words) / (ours_cpu / words),
+        nltk_seconds_per_scored_word=per_query / len(sentence),
+    )
     assert speedup >= 50
 
 
@@ -143,5 +184,7 @@ def test_scoring_speed(benchmark, order):
     benchmark.pedantic(model.log_prob, args=(test,), rounds=3, iterations=1)
     tokens = sum(map(len, test)) + len(test)  # words and </s>
     per_s = tokens / benchmark.stats.stats.min
-    benchmark.extra_info.update(tokens=tokens, tokens_per_s=per_s, index_build_seconds=index_seconds)
+    benchmark.extra_info.update(
+        tokens=tokens, tokens_per_s=per_s, index_build_seconds=index_seconds
+    )
     assert per_s >= 1e6
