@@ -4,7 +4,8 @@ A classifier is a class with keyword-only hyperparameters (``seed`` among them) 
 
     fit(docs: list[list[str]], labels: np.ndarray, n_classes: int, groups=None) -> self
     predict_proba(docs: list[list[str]]) -> np.ndarray  # (n_docs, n_classes)
-    params() -> dict                                    # every hyperparameter, chosen values included
+    params() -> dict                                    # every hyperparameter,
+                                                        # chosen values included
 
 ``groups`` (IMDB: the movie of each review, else None) must not straddle a validation split.
 Optional: ``n_parameters()``, ``history_`` (per-epoch dicts), ``save(dir)``. Models never compute

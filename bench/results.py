@@ -57,7 +57,10 @@ class RunConfig:
 
     def label(self) -> str:
         size = f", {self.max_train:,} train" if self.max_train is not None else ""
-        return f"{self.dataset} × {self.model} ({self.tokenizer}, {self.profile}, seed {self.seed}{size})"
+        return (
+            f"{self.dataset} × {self.model} ({self.tokenizer}, {self.profile}, "
+            f"seed {self.seed}{size})"
+        )
 
 
 def run_id(identity: dict) -> str:
@@ -115,8 +118,9 @@ class RunResult:
     model_dir: str | None = None
     max_train: int | None = None  # the run configuration's cap on training documents, if any
     fit_memory_mb: float | None = None  # peak RSS while fitting minus RSS before it (bench.memory)
-    # tokenization through the disk cache (bench.tokenizers.cache): ``tokenize_seconds`` is what this
-    # run spent; the cold figures are those of the analysis that built the cache (this run's on a miss)
+    # tokenization through the disk cache (bench.tokenizers.cache): ``tokenize_seconds`` is what
+    # this run spent; the cold figures are those of the analysis that built the cache (this run's
+    # on a miss)
     tokenize_cache_hit: bool | None = None  # None: the tokenizer is not cached (a fast regex one)
     tokenize_cold_seconds: float | None = None
     tokenize_docs_per_s: float | None = None  # train + test documents / cold seconds

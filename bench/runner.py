@@ -128,7 +128,8 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
 
     t0 = time.perf_counter()
     progress = None if quiet else f"{config.dataset} tokenizing with {tokenizer.name}"
-    # through the disk cache of tokenized corpora (bench.tokenizers.cache): a re-run does no analysis
+    # through the disk cache of tokenized corpora (bench.tokenizers.cache): a re-run does no
+    # analysis
     tok_train = tokenize_corpus(
         spec, "train", train.texts, tokenizer, progress=progress, keep_workers=True
     )
@@ -214,7 +215,8 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     if results_dir is not None:
         path = save_result(results_dir, result)
         _log(
-            f"{config.label()}: accuracy {result.accuracy:.4f}, fit {fit_s:.1f}s, saved {path.name}",
+            f"{config.label()}: accuracy {result.accuracy:.4f}, fit {fit_s:.1f}s, "
+            f"saved {path.name}",
             quiet,
         )
     return result

@@ -1,4 +1,6 @@
-"""Errors a user can cause, shared by every package. The CLI prints them as one line, exit code 2."""
+"""Errors a user can cause, shared by every package. The CLI prints them as one line, exit
+code 2.
+"""
 
 from __future__ import annotations
 

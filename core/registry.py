@@ -40,7 +40,8 @@ class Registry(Generic[T]):
         self._entries[name] = obj
 
     def get(self, name: str) -> T:
-        """The object for ``name``, importing it if the entry is lazy; unknown names suggest close ones."""
+        """The object for ``name``, importing it if the entry is lazy; unknown names suggest close
+        ones."""
         if name not in self._entries:
             raise unknown_name(self.kind, name, list(self._entries))
         obj = self._entries[name]
@@ -50,7 +51,8 @@ class Registry(Generic[T]):
         return obj
 
     def reference(self, name: str) -> str:
-        """The ``"module:attr"`` an entry was registered with (for a run file), without importing it."""
+        """The ``"module:attr"`` an entry was registered with (for a run file), without importing
+        it."""
         if name not in self._entries:
             raise unknown_name(self.kind, name, list(self._entries))
         obj = self._entries[name]

@@ -3,7 +3,8 @@
 A language model scores tokenized sentences with ``token_scores(sentences) -> TokenScores``: the
 natural-log probability of every scored token, which tokens are out of the vocabulary, and where
 each sentence starts (KenLM's ``full_scores``). Perplexity is computed from those scores, the same
-way for every model, as KenLM's ``query`` reports it: with and without OOV tokens, and the OOV count.
+way for every model, as KenLM's ``query`` reports it: with and without OOV tokens, and the OOV
+count.
 
 Every word and every ``</s>`` is a token; ``<s>`` is not. "Excluding OOVs" drops the OOV tokens' own
 log probabilities and their count, but the words after an OOV keep ``<unk>`` in their history.
@@ -22,7 +23,8 @@ from core.errors import UserError
 
 @dataclass(frozen=True)
 class TokenScores:
-    """Natural-log score of every scored token, which tokens are OOV, and each sentence's first token."""
+    """Natural-log score of every scored token, which tokens are OOV, and each sentence's first
+    token."""
 
     log_probs: np.ndarray
     oov: np.ndarray

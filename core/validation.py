@@ -37,8 +37,8 @@ def validation_split(
 def validation_folds(
     labels: np.ndarray, folds: int, fraction: float, seed: int, groups: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(train, validation) index pairs: ``validation_split`` when ``folds`` is 1, else the folds of a
-    shuffled stratified k-fold (grouped when ``groups`` are given; no group in two folds).
+    """(train, validation) index pairs: ``validation_split`` when ``folds`` is 1, else the folds of
+    a shuffled stratified k-fold (grouped when ``groups`` are given; no group in two folds).
 
     k folds average out the luck of one small validation set, so cheap models choose their
     hyperparameters by cross-validation. Data too small for k stratified folds gets one split.
@@ -52,7 +52,8 @@ def validation_folds(
 
 
 def _kfold(labels: np.ndarray, groups: np.ndarray | None, folds: int, seed: int):
-    """The (train, validation) pairs of a shuffled stratified k-fold, grouped when ``groups`` is given."""
+    """The (train, validation) pairs of a shuffled stratified k-fold, grouped when ``groups`` is
+    given."""
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     x = np.zeros(len(labels))
@@ -89,7 +90,8 @@ def choose_on_validation(
     seed: int,
     groups: np.ndarray | None = None,
 ):
-    """The best candidate by ``score_all(train_docs, train_y, val_docs, val_y) -> {candidate: score}``.
+    """The best candidate by
+    ``score_all(train_docs, train_y, val_docs, val_y) -> {candidate: score}``.
 
     ``score_all`` scores every candidate at once so shared work (vectorizing) happens once.
     Returns ``(best, scores)``; ties go to the earlier candidate.

@@ -2,10 +2,11 @@
 over the header lines, the quoted lines and the rest of each post (docs/results.md, "Language
 models"). Run from the repository with BENCH_DATA_HOME set: ``python docs/newsgroups_regions.py``;
 give the folders of saved neural LMs of the full plan's 20 Newsgroups run
-(``<results>/lm/models/<run id>``, see ``bench/lm_task.py``) to split theirs the same way, each region
-also as a ratio to MKN-5's perplexity there. Last, MKN-5 is fitted on the neural LMs' training share
-of the training posts and scored on their validation share, the posts their early stopping watched
-(on the shared vocabulary), to set the LSTM's validation perplexity beside the n-gram model's.
+(``<results>/lm/models/<run id>``, see ``bench/lm_task.py``) to split theirs the same way, each
+region also as a ratio to MKN-5's perplexity there. Last, MKN-5 is fitted on the neural LMs'
+training share of the training posts and scored on their validation share, the posts their early
+stopping watched (on the shared vocabulary), to set the LSTM's validation perplexity beside the
+n-gram model's.
 
 A post's header is the text before its first blank line; a body line is quoted when it starts with
 ``>``, ``|``, ``:`` or up to three letters and ``>`` (``JS>``). Lines are tokenized one by one with
@@ -30,7 +31,8 @@ REGIONS = ("header", "quoted", "own text")
 
 
 def regions(texts, docs, tok) -> np.ndarray:
-    """The region (index into ``REGIONS``) of every scored token of ``docs`` (the non-empty ones)."""
+    """The region (index into ``REGIONS``) of every scored token of ``docs`` (the non-empty
+    ones)."""
     out, docs = [], iter(docs)
     for text in texts:
         if not tok(text):
@@ -47,9 +49,11 @@ def regions(texts, docs, tok) -> np.ndarray:
 
 
 def split(name: str, nll: np.ndarray, region: np.ndarray, extra=None) -> str:
-    """One line: perplexity over all tokens and per region, with ``extra(i)`` appended per region."""
+    """One line: perplexity over all tokens and per region, with ``extra(i)`` appended per
+    region."""
     return f"{name}: all {np.exp(nll.mean()):.1f}; " + "; ".join(
-        f"{n} {np.exp(nll[region == i].mean()):.1f} ({nll[region == i].sum() / nll.sum():.3f} of the "
+        f"{n} {np.exp(nll[region == i].mean()):.1f} "
+        f"({nll[region == i].sum() / nll.sum():.3f} of the "
         f"log-loss{extra(i) if extra else ''})"
         for i, n in enumerate(REGIONS)
     )
@@ -88,9 +92,10 @@ def main(saved_lms: list[str]) -> None:
         ):
             raise SystemExit(f"{folder}: not a model of the full plan's 20 Newsgroups corpus")
         nll = -lm.token_scores(test).log_probs
-        ratio = lambda i: (
-            f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
-        )
+
+        def ratio(i):
+            return f", {np.exp(nll[region == i].mean() - mkn[region == i].mean()):.2f}x MKN-5"
+
         print(split(manifest["identity"]["model"], nll, region, ratio), flush=True)
     validation_split(train, test, vocab, plan)
 
@@ -110,8 +115,8 @@ def validation_split(train, test, vocab, plan) -> None:
     for name, docs in (("validation", [train[i] for i in val_idx]), ("test", test)):
         nll, seen = -lm.token_scores(docs).log_probs, (lm.match_lengths(docs) == 5).mean()
         print(
-            f"MKN-5 fitted on the neural LMs' training share, {name} ({len(docs)} posts): perplexity "
-            f"{np.exp(nll.mean()):.1f}, {seen:.3f} of the tokens end a seen 5-gram",
+            f"MKN-5 fitted on the neural LMs' training share, {name} ({len(docs)} posts): "
+            f"perplexity {np.exp(nll.mean()):.1f}, {seen:.3f} of the tokens end a seen 5-gram",
             flush=True,
         )
 

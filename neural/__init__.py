@@ -1,4 +1,6 @@
-"""Keras 3 (TensorFlow backend) models. Importing a submodule imports TensorFlow; bench does it lazily."""
+"""Keras 3 (TensorFlow backend) models. Importing a submodule imports TensorFlow; bench does it
+lazily.
+"""
 
 import os
 

@@ -21,7 +21,8 @@ from neural.layers import classifier_head, embedding_dropout, token_input
 
 @keras.saving.register_keras_serializable(package="bench")
 class AttentionPooling(layers.Layer):
-    """Attention-weighted sum of a sequence, queried by a vector: ``(B, T, d), (B, d_q) -> (B, d)``."""
+    """Attention-weighted sum of a sequence, queried by a vector:
+    ``(B, T, d), (B, d_q) -> (B, d)``."""
 
     def __init__(self, score: str = "additive", units: int = 64, **kwargs):
         super().__init__(**kwargs)

@@ -66,7 +66,8 @@ def _cut(
 
 
 def to_dataset(make_batches: Callable[[], Iterator[tuple]], signature: tuple):
-    """A prefetching ``tf.data.Dataset`` over the batches a fresh ``make_batches()`` yields each epoch."""
+    """A prefetching ``tf.data.Dataset`` over the batches a fresh ``make_batches()`` yields each
+    epoch."""
     import tensorflow as tf
 
     ds = tf.data.Dataset.from_generator(make_batches, output_signature=signature)
@@ -77,7 +78,8 @@ def classification_dataset(
     seqs: list[np.ndarray], labels: np.ndarray | None, *, batch_size: int, seed: int | None = None
 ):
     """Padded ``(x, y)`` batches (``x`` alone without labels); shuffled anew each epoch when
-    ``seed`` is given, else in the length order of :func:`plan_batches` (see :func:`sorted_order`)."""
+    ``seed`` is given, else in the length order of :func:`plan_batches` (see
+    :func:`sorted_order`)."""
     import tensorflow as tf
 
     lengths = np.array([len(s) for s in seqs])
@@ -131,8 +133,8 @@ def stream_windows(
     rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(inputs, targets, weights)``, each ``(n_batches, rows, seq_len)``: the sentences
-    (``<s> .. </s>`` id arrays, shuffled when ``rng`` is given) end to end as one stream, laid out in
-    ``rows`` contiguous rows (Mikolov's and Zaremba et al.'s ``batchify``) and cut into windows.
+    (``<s> .. </s>`` id arrays, shuffled when ``rng`` is given) end to end as one stream, laid out
+    in ``rows`` contiguous rows (Mikolov's and Zaremba et al.'s ``batchify``) and cut into windows.
 
     Every target that a sentence's score counts (its words and its ``</s>``) has weight 1 exactly
     once; the step from one sentence's ``</s>`` to the next ``<s>`` and the padding that fills the

@@ -125,7 +125,8 @@ class KerasTextClassifier(SignatureSettings):
 
     # -- the shared path ---------------------------------------------------------------------
     def arch_config(self, vocab_size: int, max_len: int, n_outputs: int) -> ArchConfig:
-        """What ``build`` gets: the data-derived sizes and this classifier's architecture settings."""
+        """What ``build`` gets: the data-derived sizes and this classifier's architecture
+        settings."""
         hyper = {
             k: v for k, v in self.get_params().items() if k in ArchConfig.hyperparameter_names()
         }
@@ -199,8 +200,8 @@ class KerasTextClassifier(SignatureSettings):
 
     def _pretrain_embedding(self, train_docs: list[list[str]]) -> None:
         """With ``pretrained="word2vec"``, start the embedding from word2vec vectors of the training
-        split (``neural.pretrained``), and with ``freeze_embedding`` keep them fixed in training; the
-        seconds it takes count in the fit time."""
+        split (``neural.pretrained``), and with ``freeze_embedding`` keep them fixed in training;
+        the seconds it takes count in the fit time."""
         self.pretrain_seconds_, self.pretrain_coverage_ = 0.0, None
         if not self.pretrained:
             return
@@ -209,7 +210,8 @@ class KerasTextClassifier(SignatureSettings):
         t0 = time.perf_counter()
         if self.verbose:
             print(
-                f"  word2vec: {self.pretrain_epochs} epochs over {len(train_docs):,} training documents",
+                f"  word2vec: {self.pretrain_epochs} epochs over {len(train_docs):,} "
+                "training documents",
                 file=sys.stderr,
                 flush=True,
             )

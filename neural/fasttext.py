@@ -69,7 +69,8 @@ class FastTextClassifier(KerasTextClassifier):
         self.ngram_min_count = ngram_min_count
 
     def _fit_vocabulary(self, train_docs: list[list[str]]) -> None:
-        """Words as usual; then the most frequent n-grams of the (vocabulary-mapped) training words."""
+        """Words as usual; then the most frequent n-grams of the (vocabulary-mapped) training
+        words."""
         super()._fit_vocabulary(train_docs)
         if self.ngrams < 2 or len(self.vocab_) ** self.ngrams >= 2**62:
             if self.ngrams >= 2:
@@ -93,7 +94,8 @@ class FastTextClassifier(KerasTextClassifier):
         return ArchConfig(**{**cfg.__dict__, "ngram_rows": len(self.ngram_table_)})
 
     def _encode(self, docs: list[list[str]]) -> list[np.ndarray]:
-        """The last ``max_len_`` word ids, then the ids of their known n-grams (unknown ones dropped)."""
+        """The last ``max_len_`` word ids, then the ids of their known n-grams (unknown ones
+        dropped)."""
         words = super()._encode(docs)
         table = self.ngram_table_
         if not len(table):

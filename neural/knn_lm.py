@@ -34,7 +34,8 @@ from neural.settings import SignatureSettings
 
 #: mixture weights tried on the validation split (0: the LM alone)
 LAMBDAS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
-#: temperatures tried, as multiples of the validation queries' median distance to their k-th neighbour
+#: temperatures tried, as multiples of the validation queries' median distance to their k-th
+#: neighbour
 TEMPERATURE_SCALES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
@@ -141,8 +142,8 @@ class KNNLM(SignatureSettings):
         self.validation_nll_, self.lambda_, self.temperature_, self.k_ = best
         self._log(
             f"validation perplexity {math.exp(self.validation_nll_lm_):,.1f} -> "
-            f"{math.exp(self.validation_nll_):,.1f} (lambda {self.lambda_}, T {self.temperature_:.4g}, "
-            f"k {self.k_})"
+            f"{math.exp(self.validation_nll_):,.1f} (lambda {self.lambda_}, "
+            f"T {self.temperature_:.4g}, k {self.k_})"
         )
         return self
 
@@ -177,7 +178,8 @@ class KNNLM(SignatureSettings):
             lm_lp = self.lm.log_probs_of(vectors, targets)
         elif len(lm_log_probs) != len(targets):
             raise ValueError(
-                f"{len(lm_log_probs):,} LM log-probabilities given for {len(targets):,} scored tokens"
+                f"{len(lm_log_probs):,} LM log-probabilities given for {len(targets):,} "
+                "scored tokens"
             )
         else:
             lm_lp = np.asarray(lm_log_probs, dtype=np.float64)
@@ -191,7 +193,8 @@ class KNNLM(SignatureSettings):
             )
             if stop < len(vectors):
                 self._log(
-                    f"searched {stop:,} of {len(vectors):,} positions ({time.perf_counter() - t0:.0f}s)"
+                    f"searched {stop:,} of {len(vectors):,} positions "
+                    f"({time.perf_counter() - t0:.0f}s)"
                 )
         self.search_seconds_ = time.perf_counter() - t0
         return lm_lp, dist, nb, targets, starts
@@ -199,7 +202,8 @@ class KNNLM(SignatureSettings):
     def _knn(
         self, dist, nb, targets, temperature: float, k: int, rows: int = 1 << 18
     ) -> np.ndarray:
-        """:func:`knn_log_probs` of the first ``k`` neighbours, in blocks of rows (bounded memory)."""
+        """:func:`knn_log_probs` of the first ``k`` neighbours, in blocks of rows (bounded
+        memory)."""
         return np.concatenate(
             [
                 knn_log_probs(

@@ -63,20 +63,22 @@ class RecurrentLM(SignatureSettings):
     every window, so a sentence split by a window boundary loses its earlier words as context there
     (training only) and no sentence is trained on more than ``seq_len`` words of context. With
     ``carry_state`` a window starts from the state the previous window of its row ended in (each
-    row is a contiguous stretch of the stream), as in Zaremba et al. (2014) and Merity et al. (2018):
-    gradients stop at window boundaries but the context does not, so the model learns to read long
-    documents as it is scored on them. Small batches: on a small corpus the number of updates, not
-    the throughput, limits learning, and on a CPU fewer rows cost little speed (docs/neural-notes.md).
-    ``tie_weights`` shares the embedding with the softmax (a linear projection maps ``units`` to
-    ``embed_dim`` when they differ). Early stopping watches the loss of ``validation_fraction`` of the
-    training sentences, each scored alone as in :meth:`token_scores`; the best epoch's weights are
-    kept. ``lr_decay`` multiplies the learning rate after each epoch that does not improve it;
-    ``decay_epochs`` instead lowers it to zero along half a cosine over that many epochs (and stops
-    training there), so the last epochs take ever smaller steps that settle the weights.
+    row is a contiguous stretch of the stream), as in Zaremba et al. (2014) and Merity et al.
+    (2018): gradients stop at window boundaries but the context does not, so the model learns to
+    read long documents as it is scored on them. Small batches: on a small corpus the number of
+    updates, not the throughput, limits learning, and on a CPU fewer rows cost little speed
+    (docs/neural-notes.md). ``tie_weights`` shares the embedding with the softmax (a linear
+    projection maps ``units`` to ``embed_dim`` when they differ). Early stopping watches the loss of
+    ``validation_fraction`` of the training sentences, each scored alone as in :meth:`token_scores`;
+    the best epoch's weights are kept. ``lr_decay`` multiplies the learning rate after each epoch
+    that does not improve it; ``decay_epochs`` instead lowers it to zero along half a cosine over
+    that many epochs (and stops training there), so the last epochs take ever smaller steps that
+    settle the weights.
     ``recurrent_dropout`` drops the same state units at every step of a window (Gal & Ghahramani
     2016, as AWD-LSTM's weight drop regularises the recurrence: Merity et al. 2018).
     ``ema_momentum`` validates, early-stops and keeps an exponential moving average of the weights
-    (Polyak averaging, as AWD-LSTM's averaged SGD: :class:`neural.training.ValidateAveragedWeights`).
+    (Polyak averaging, as AWD-LSTM's averaged SGD:
+    :class:`neural.training.ValidateAveragedWeights`).
     ``sampled_softmax=k`` trains the output layer against ``k`` sampled words per batch instead of
     the whole vocabulary (:mod:`neural.lm_training`); validation and scoring stay exact.
     """
@@ -224,7 +226,8 @@ class RecurrentLM(SignatureSettings):
         return keras.Model(inputs, logits, name=f"{self.cell.replace('-', '_')}_lm")
 
     def _new_model(self) -> None:
-        """Build the network afresh (``model_``), dropping the graph functions traced for an earlier one."""
+        """Build the network afresh (``model_``), dropping the graph functions traced for an
+        earlier one."""
         self.model_, self._score_fn, self._vector_score_fn, self._hidden_graph = (
             self.build(),
             None,
@@ -254,7 +257,8 @@ class RecurrentLM(SignatureSettings):
         return to_dataset(batches, spec).apply(tf.data.experimental.assert_cardinality(n_batches))
 
     def _sentences(self, seqs: list[np.ndarray]):
-        """``(inputs, targets, weights)`` batches of whole sentences, each read from a fresh state."""
+        """``(inputs, targets, weights)`` batches of whole sentences, each read from a fresh
+        state."""
         import tensorflow as tf
 
         from neural.batching import plan_batches, to_dataset
@@ -342,7 +346,8 @@ class RecurrentLM(SignatureSettings):
         self, n_sentences: int, rng: np.random.Generator | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the training and validation sentences among the ``n_sentences`` given to
-        :meth:`fit` (``validation_fraction`` of them, drawn with the model's seed), as fit uses them."""
+        :meth:`fit` (``validation_fraction`` of them, drawn with the model's seed), as fit uses
+        them."""
         order = (rng or np.random.default_rng(self.seed)).permutation(n_sentences)
         n_val = max(1, int(round(self.validation_fraction * n_sentences))) if n_sentences > 1 else 0
         return order[n_val:], order[:n_val]
@@ -465,7 +470,8 @@ class RecurrentLM(SignatureSettings):
 
     def _scorer(self):
         """A graph function ``(inputs, targets) -> log-probability of each target`` (0 at padding),
-        the output layer applied to bounded blocks of positions (:func:`neural.lm_training.exact_nll`)."""
+        the output layer applied to bounded blocks of positions
+        (:func:`neural.lm_training.exact_nll`)."""
         import tensorflow as tf
 
         from neural.lm_training import exact_nll
@@ -495,7 +501,8 @@ class RecurrentLM(SignatureSettings):
         self, n_sentences: int, *, seed: int, max_length: int = 100, temperature: float = 1.0
     ) -> list[list[str]]:
         """``n_sentences`` sentences drawn word by word from ``softmax(logits / temperature)``
-        after ``<s>``, each ending at ``</s>`` or ``max_length`` words; reproducible for a ``seed``."""
+        after ``<s>``, each ending at ``</s>`` or ``max_length`` words; reproducible for a
+        ``seed``."""
         if temperature <= 0:
             raise ValueError(f"temperature must be positive, got {temperature}")
         rng = np.random.default_rng(seed)

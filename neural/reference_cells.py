@@ -56,7 +56,8 @@ def lstm_forward(
     h0: np.ndarray | None = None,
     c0: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every hidden state ``h_1..h_T`` of an LSTM ``(batch, time, units)`` and the last cell state."""
+    """Every hidden state ``h_1..h_T`` of an LSTM ``(batch, time, units)`` and the last cell
+    state."""
     batch, steps, _ = x.shape
     units = recurrent_kernel.shape[0]
     h = np.zeros((batch, units)) if h0 is None else h0

@@ -5,7 +5,8 @@
 - GRU: Cho et al. (2014).
 - Bidirectional: Schuster & Paliwal (1997).
 - CNN+LSTM: convolution and max-pooling shorten the sequence before the LSTM (the Keras
-  ``imdb_cnn_lstm`` example; cf. Zhou et al. 2015, "A C-LSTM Neural Network for Text Classification").
+  ``imdb_cnn_lstm`` example; cf. Zhou et al. 2015, "A C-LSTM Neural Network for Text
+  Classification").
 
 Every recurrent layer keeps Keras's default activations, no recurrent dropout and no unrolling, so
 the same model runs on cuDNN kernels on a GPU; padding is right-side and masked, which cuDNN

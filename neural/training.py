@@ -288,7 +288,8 @@ class ValidateAveragedWeights(keras.callbacks.SwapEMAWeights):
         super().__init__(swap_on_epoch=False)
 
     def on_test_end(self, logs=None):
-        pass  # the averages stay in the model through on_epoch_end, for the callbacks reading val_loss
+        # the averages stay in the model through on_epoch_end, for the callbacks reading val_loss
+        pass
 
     def on_epoch_begin(self, epoch, logs=None):
         if self._ema_weights_in_model:

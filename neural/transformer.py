@@ -143,8 +143,8 @@ class TransformerBlock(layers.Layer):
 
 
 def build_transformer(cfg: ArchConfig) -> keras.Model:
-    """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean (``pooling``
-    "mean") or max ("max") -> Dense."""
+    """Token+position embedding -> Dropout -> ``blocks`` x TransformerBlock -> masked mean
+    (``pooling`` "mean") or max ("max") -> Dense."""
     inputs = token_input()
     x = TokenAndPositionEmbedding(cfg.vocab_size, cfg.max_len, cfg.embed_dim, cfg.positions)(inputs)
     x = embedding_dropout(x, cfg)
@@ -155,9 +155,9 @@ def build_transformer(cfg: ArchConfig) -> keras.Model:
 
 
 class TransformerClassifier(KerasTextClassifier):
-    """Transformer encoder over word tokens; ``heads``, ``ff_dim`` and ``blocks`` size it, ``pooling``
-    ("mean" or "max") reads its outputs, ``positions`` ("learned" or "sinusoidal") says where a
-    token is."""
+    """Transformer encoder over word tokens; ``heads``, ``ff_dim`` and ``blocks`` size it,
+    ``pooling`` ("mean" or "max") reads its outputs, ``positions`` ("learned" or "sinusoidal") says
+    where a token is."""
 
     def __init__(
         self,

@@ -50,7 +50,8 @@ class Vocabulary:
 def choose_max_len(
     docs: list[list[str]], *, quantile: float = 0.95, cap: int = 500, floor: int = 8
 ) -> int:
-    """Sequence length from the training length distribution: its ``quantile``, within [floor, cap]."""
+    """Sequence length from the training length distribution: its ``quantile``, within [floor,
+    cap]."""
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     q = int(np.quantile(lengths, quantile)) if len(lengths) else floor
     return int(min(max(q, floor), cap))

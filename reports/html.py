@@ -90,7 +90,8 @@ def render_report(
     """Write one page per profile and ``results_dir/report/index.html``; return the index path.
 
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
-    ``benchmarks`` is a pytest-benchmark JSON file to fold in (default: ``results_dir/benchmarks.json``).
+    ``benchmarks`` is a pytest-benchmark JSON file to fold in (default:
+    ``results_dir/benchmarks.json``).
     """
     results, lm, note = load_current(results_dir)
     if not results:

@@ -1,4 +1,6 @@
-"""The language-modelling task: every model of a dataset scored on the same tokens and vocabulary."""
+"""The language-modelling task: every model of a dataset scored on the same tokens and
+vocabulary.
+"""
 
 from __future__ import annotations
 
@@ -64,7 +66,8 @@ def test_the_knn_memory_reads_the_lstm_lm_fitted_in_the_same_run(quick_sms):
     assert knn["history"] == lstm["history"] and knn["base_fit_seconds"] <= knn["fit_seconds"]
     assert knn["knn"]["datastore_size"] > 0 and 0 <= knn["knn"]["test_hit_share"] <= 1
     assert (knn["perplexity"] < lstm["perplexity"]) == (knn["knn"]["chosen_lambda"] > 0)
-    # scored in the same run, the memory mixes in the LM's own test scores instead of recomputing them
+    # scored in the same run, the memory mixes in the LM's own test scores instead of recomputing
+    # them
     assert (
         knn["knn"]["lm_scores_reused"] and knn["score_seconds"] >= knn["knn"]["own_score_seconds"]
     )

@@ -1,4 +1,6 @@
-"""``python -m bench predict``: runs save their model; predict loads the last one of a configuration."""
+"""``python -m bench predict``: runs save their model; predict loads the last one of a
+configuration.
+"""
 
 from __future__ import annotations
 
