@@ -14,12 +14,12 @@ identity cannot be traced to a run, and a run id without its identity is rejecte
 
 from __future__ import annotations
 
-import types
 import typing
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from typing import ClassVar
 
+from bench.params import describe, matches
 from bench.results import run_id
 
 LM_SCHEMA_VERSION = 1
@@ -28,27 +28,6 @@ LM_SCHEMA_VERSION = 1
 class InvalidResultError(ValueError):
     """A stored result that fails validation: wrong types, an unknown schema version, a run id that
     is not its identity's hash, or a missing field."""
-
-
-def _matches(value, hint) -> bool:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, h) for h in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint is float:  # JSON writes 2.0 as 2
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, origin or hint)
-
-
-def _describe(hint) -> str:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return " or ".join(_describe(h) for h in typing.get_args(hint))
-    if hint is type(None):
-        return "null"
-    return getattr(typing.get_origin(hint) or hint, "__name__", str(hint))
 
 
 @cache
@@ -66,8 +45,8 @@ class _Validated:
         hints = _hints(type(self))
         for f in fields(self):
             value = getattr(self, f.name)
-            if not _matches(value, hints[f.name]):
-                what = _describe(hints[f.name])
+            if not matches(value, hints[f.name]):
+                what = describe(hints[f.name])
                 raise InvalidResultError(f"{f.name} must be {what}, got {value!r}")
         if self.task != self.TASK:
             raise InvalidResultError(f"task must be {self.TASK!r}, got {self.task!r}")

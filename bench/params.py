@@ -13,10 +13,11 @@ import types
 import typing
 
 
-def _matches(value, hint) -> bool:
+def matches(value, hint) -> bool:
+    """Whether a JSON ``value`` can be what the annotation ``hint`` says; unknown hints pass."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, h) for h in typing.get_args(hint))
+        return any(matches(value, h) for h in typing.get_args(hint))
     if hint is type(None):
         return value is None
     if hint is bool:
@@ -30,17 +31,20 @@ def _matches(value, hint) -> bool:
     if origin is tuple:  # tuple[X, ...]: a JSON list of X
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return isinstance(value, (list, tuple)) and all(_matches(v, args[0]) for v in value)
+            return isinstance(value, (list, tuple)) and all(matches(v, args[0]) for v in value)
+    if (origin or hint) in (dict, list):
+        return isinstance(value, origin or hint)
     return True
 
 
-def _describe(hint) -> str:
+def describe(hint) -> str:
+    """An annotation in words, for an error message: ``int or null``, ``a list of str``."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return " or ".join(_describe(h) for h in typing.get_args(hint))
+        return " or ".join(describe(h) for h in typing.get_args(hint))
     if hint is type(None):
         return "null"
     if typing.get_origin(hint) is tuple:
-        return f"a list of {_describe(typing.get_args(hint)[0])}"
+        return f"a list of {describe(typing.get_args(hint)[0])}"
     return getattr(hint, "__name__", str(hint))
 
 
@@ -58,5 +62,5 @@ def check_types(cls: type, params: dict) -> None:
     """Raise ``TypeError`` for the first value in ``params`` that ``cls(**params)`` cannot take."""
     hints = _init_hints(cls)
     for name, value in params.items():
-        if name in hints and not _matches(value, hints[name]):
-            raise TypeError(f"{name} takes {_describe(hints[name])}, got {value!r}")
+        if name in hints and not matches(value, hints[name]):
+            raise TypeError(f"{name} takes {describe(hints[name])}, got {value!r}")
