@@ -44,7 +44,12 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
         "data", help="which dataset files are present; --download fetches missing ones"
     )
     s.add_argument("datasets", nargs="*")
-    s.add_argument("--download", action="store_true")
+    s.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch missing files, and re-fetch files failing their checksum for the datasets "
+        "named; refused when BENCH_OFFLINE=1",
+    )
     s.set_defaults(func=commands["data"])
     _add_run_commands(sub, commands)
     _add_size_commands(sub, commands)

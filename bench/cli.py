@@ -56,9 +56,13 @@ def cmd_list(args) -> int:
         return 0
     print("datasets:")
     for d in doc["datasets"]:
-        sizes = (
-            f"{d['train_size']:,} / {d['test_size']:,}" if "train_size" in d else "files missing"
-        )
+        if "error" in d:
+            sizes = f"unusable: {d['error']}"
+        elif "train_size" in d:
+            modified = "checksum mismatch" in d["files"].values()
+            sizes = f"{d['train_size']:,} / {d['test_size']:,}" + (" (modified data)" * modified)
+        else:
+            sizes = "files missing"
         print(
             f"  {d['name']:<18} {d['language']}  {d['task']:<28} {d['n_classes']:>2} classes  "
             f"{sizes}"
@@ -78,23 +82,39 @@ def cmd_list(args) -> int:
 
 
 def cmd_data(args) -> int:
-    """Per dataset file: present, missing or failing its checksum; optionally download."""
-    from bench.datahome import data_home, fetch, file_status
+    """Per dataset file: present, missing or failing its checksum; optionally download.
+
+    ``--download`` fetches missing files, and replaces files failing their checksum for the
+    datasets named; it is refused in one line when ``BENCH_OFFLINE`` forbids downloads.
+    """
+    from bench.datahome import allow_modified, data_home, fetch, file_status, offline
     from bench.datasets import DATASETS
 
     names = args.datasets or list(DATASETS)
+    specs = [DATASETS.get(name) for name in names]  # a misspelt name fails before any output
+    if args.download and offline():
+        raise BenchError(
+            "downloads are off (BENCH_OFFLINE=1): unset BENCH_OFFLINE to run "
+            "`python -m bench data --download`, or copy the files into the data home yourself."
+        )
     print(f"data home: {data_home()}  (set BENCH_DATA_HOME to change it)")
     problems = 0
-    for name in names:
-        spec = DATASETS.get(name)
+    for name, spec in zip(names, specs):
         for f in spec.files:
             status = file_status(f)
-            if status == "missing" and args.download and f.downloadable:
+            refetch = status == "checksum mismatch" and name in (args.datasets or ())
+            if args.download and f.downloadable and (status == "missing" or refetch):
                 try:
                     fetch(f)
                     status = file_status(f)
-                except OSError as exc:
-                    status = f"missing (download failed: {str(exc).splitlines()[0][:120]})"
+                except (OSError, BenchError) as exc:
+                    status += f" (download failed: {str(exc).splitlines()[0][:120]})"
+            elif status == "checksum mismatch":
+                status += (
+                    " (used: BENCH_ALLOW_MODIFIED_DATA=1)"
+                    if allow_modified()
+                    else f" (refused; re-fetch: python -m bench data --download {name})"
+                )
             note = " (user-supplied)" if spec.user_supplied else ""
             print(f"  {name:<18} {f.relpath:<55} {status}{note}")
             problems += status != "present" and not spec.user_supplied

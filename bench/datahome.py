@@ -3,6 +3,10 @@
 Files are looked up under ``BENCH_DATA_HOME`` if set, else a per-user data directory. A missing
 file is downloaded from the publisher's URL unless ``BENCH_OFFLINE=1``; when that is impossible
 the error names the file and ``BENCH_DATA_HOME`` in one line.
+
+A file is what its checksum says: one that differs from its registered SHA-256 is refused
+(``verify``) unless ``BENCH_ALLOW_MODIFIED_DATA=1`` says it was modified on purpose; then it is
+used with a warning and the dataset reports itself modified, so the runs on it are marked.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from pathlib import Path
 from bench.errors import DataFormatError, MissingDataError
 
 DOWNLOAD_TIMEOUT_S = 30
+#: the opt-in for a deliberately modified copy of a registered file (reaches grid children)
+ALLOW_MODIFIED_ENV = "BENCH_ALLOW_MODIFIED_DATA"
+
+
+class ModifiedDataError(DataFormatError):
+    """A registered dataset file whose SHA-256 differs from the one it is registered with."""
 
 
 def data_home() -> Path:
@@ -66,9 +76,18 @@ class DataFile:
     def path(self) -> Path:
         return data_home() / self.relpath
 
+    @property
+    def download_record(self) -> Path:
+        """Where ``fetch`` records the checksum of a download that has no published one."""
+        return self.path.with_name(f".{self.path.name}.sha256")
+
     def accepted_checksums(self) -> set[str]:
-        """Checksums of a good copy: the mirror's and, where known, the publisher's."""
-        return {c for c in (self.sha256, self.download_sha256()) if c}
+        """Checksums of a good copy: the mirror's, the publisher's where known, and, where the
+        publisher lists none, the one ``fetch`` recorded when it downloaded this copy."""
+        accepted = {c for c in (self.sha256, self.download_sha256()) if c}
+        if accepted and self.publisher_sha256 is None and self.download_record.is_file():
+            accepted.add(self.download_record.read_text(encoding="ascii", errors="replace")[:64])
+        return accepted
 
     def download_sha256(self) -> str | None:
         """The checksum a fresh download from ``url`` must have, or None if none is published."""
@@ -100,8 +119,55 @@ def file_status(df: DataFile) -> str:
     return "present"
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def offline() -> bool:
-    return os.environ.get("BENCH_OFFLINE", "").strip() not in ("", "0", "false", "no")
+    """True when ``BENCH_OFFLINE`` forbids downloads."""
+    return _flag("BENCH_OFFLINE")
+
+
+def allow_modified() -> bool:
+    """True when ``BENCH_ALLOW_MODIFIED_DATA`` lets a file that fails its checksum be used."""
+    return _flag(ALLOW_MODIFIED_ENV)
+
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def verify(df: DataFile, dataset: str) -> bool:
+    """Check a present file against its registered checksum; True if it differs and the user
+    allowed that (warned once per process), ``ModifiedDataError`` if it differs otherwise.
+
+    A file registered without a checksum (a user-supplied one) is taken as it is.
+    """
+    accepted = df.accepted_checksums()
+    if not accepted:
+        return False
+    actual = sha256_of(df.path)
+    if actual in accepted:
+        return False
+    expected = df.sha256 or sorted(accepted)[0]
+    what = f"{df.path} fails its checksum (expected {expected[:12]}..., got {actual[:12]}...)"
+    if not allow_modified():
+        refetch = (
+            f"re-fetch it with `python -m bench data --download {dataset}`"
+            if df.downloadable
+            else f"get a fresh copy from {df.url}"
+        )
+        raise ModifiedDataError(
+            f"{what}: {refetch}, or set {ALLOW_MODIFIED_ENV}=1 to use a deliberately modified copy."
+        )
+    if (str(df.path), actual) not in _WARNED:
+        _WARNED.add((str(df.path), actual))
+        print(
+            f"warning: {what}; using it because {ALLOW_MODIFIED_ENV}=1: results on it are not "
+            "comparable with those on the registered data",
+            file=sys.stderr,
+            flush=True,
+        )
+    return True
 
 
 def require(df: DataFile, *, download: bool = True) -> Path:
@@ -135,9 +201,30 @@ def _short(exc: BaseException) -> str:
 
 
 def fetch(df: DataFile) -> Path:
-    """Download ``df`` from its publisher, verify its checksum, move it into place atomically."""
+    """Download ``df`` from its publisher, verify its checksum, move it into place atomically.
+
+    Refused when ``BENCH_OFFLINE`` is set; a failed download leaves no folder it created behind.
+    """
+    if offline():
+        raise MissingDataError(
+            f"not downloading {df.relpath}: downloads are off (BENCH_OFFLINE=1); unset "
+            "BENCH_OFFLINE to fetch it, or put the file in the data home yourself."
+        )
     target = df.path
+    created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _download(df, target)
+    except BaseException:
+        for folder in created:  # innermost first; only folders this call made, if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _download(df: DataFile, target: Path) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
         raw = Path(tmp) / "download"
         print(f"downloading {df.url} ...", file=sys.stderr, flush=True)
@@ -164,6 +251,10 @@ def fetch(df: DataFile) -> Path:
                 f"{df.relpath}: no published checksum; downloaded copy has sha256 {digest}",
                 file=sys.stderr,
             )
+            # so `verify` accepts this download, and only as long as it stays unchanged
+            df.download_record.write_text(f"{digest}  {target.name}\n", encoding="ascii")
+        else:
+            df.download_record.unlink(missing_ok=True)
         os.replace(got, target)
     return target
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 
 from bench.datahome import DataFile
-from bench.datasets.base import DatasetSpec, Split, stratified_split
+from bench.datasets.base import DatasetSpec, Split, not_utf8, stratified_split
 from bench.errors import DataFormatError
 
 CLASSES = ("not recommended", "recommended")
@@ -21,23 +21,26 @@ TEXT, LABEL = "Review Text", "Recommended IND"
 def read(spec: DatasetSpec) -> tuple[Split, Split]:
     (path,) = spec.paths()
     texts, labels = [], []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {TEXT, LABEL} - set(reader.fieldnames or ())
-        if missing:
-            raise DataFormatError(
-                f"{path}: missing column(s) {sorted(missing)}; is it the Kaggle CSV?"
-            )
-        for lineno, row in enumerate(reader, start=2):
-            text = (row[TEXT] or "").strip()
-            if not text:
-                continue
-            if row[LABEL] not in ("0", "1"):
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {TEXT, LABEL} - set(reader.fieldnames or ())
+            if missing:
                 raise DataFormatError(
-                    f"{path} row {lineno}: {LABEL} must be 0 or 1, got {row[LABEL]!r}"
+                    f"{path}: missing column(s) {sorted(missing)}; is it the Kaggle CSV?"
                 )
-            texts.append(text)
-            labels.append(int(row[LABEL]))
+            for lineno, row in enumerate(reader, start=2):
+                text = (row[TEXT] or "").strip()
+                if not text:
+                    continue
+                if row[LABEL] not in ("0", "1"):
+                    raise DataFormatError(
+                        f"{path} row {lineno}: {LABEL} must be 0 or 1, got {row[LABEL]!r}"
+                    )
+                texts.append(text)
+                labels.append(int(row[LABEL]))
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     if len(texts) < 10:
         raise DataFormatError(
             f"{path}: only {len(texts)} reviews with text; need at least 10 to split"

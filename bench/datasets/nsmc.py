@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from bench.datahome import DataFile
-from bench.datasets.base import DatasetSpec, Split
+from bench.datasets.base import DatasetSpec, Split, not_utf8
 from bench.errors import DataFormatError
 
 CLASSES = ("negative", "positive")
@@ -16,20 +16,23 @@ _BASE = "https://raw.githubusercontent.com/e9t/nsmc/master/"
 def read_ratings(path: Path) -> Split:
     """Read one ``id<TAB>document<TAB>label`` file with a header row and no quoting."""
     texts, labels = [], []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
-        if header != ["id", "document", "label"]:
-            raise DataFormatError(
-                f"{path}: expected header 'id<TAB>document<TAB>label', got {header!r}"
-            )
-        for lineno, row in enumerate(reader, start=2):
-            if len(row) != 3 or row[2] not in ("0", "1"):
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = next(reader, None)
+            if header != ["id", "document", "label"]:
                 raise DataFormatError(
-                    f"{path} line {lineno}: expected 3 tab-separated columns with label 0/1"
+                    f"{path}: expected header 'id<TAB>document<TAB>label', got {header!r}"
                 )
-            texts.append(row[1])
-            labels.append(int(row[2]))
+            for lineno, row in enumerate(reader, start=2):
+                if len(row) != 3 or row[2] not in ("0", "1"):
+                    raise DataFormatError(
+                        f"{path} line {lineno}: expected 3 tab-separated columns with label 0/1"
+                    )
+                texts.append(row[1])
+                labels.append(int(row[2]))
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     return Split(texts, labels)
 
 

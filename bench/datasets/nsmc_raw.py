@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.datahome import DataFile
-from bench.datasets.base import DatasetSpec, Split
+from bench.datasets.base import DatasetSpec, Split, not_utf8
 from bench.errors import DataFormatError
 
 CLASSES = ("negative", "positive")
@@ -60,6 +60,8 @@ def read_rows(path: Path) -> tuple[list[str], list[int]]:
                     )
                 texts.append(row[4])
                 ratings.append(int(row[3]))
+    except UnicodeDecodeError:
+        raise not_utf8(path, gzip.open) from None
     except (EOFError, OSError, zlib.error) as exc:
         raise DataFormatError(
             f"{path} is not a complete gzip file ({exc}); fetch it again"

@@ -4,11 +4,13 @@ One file per (dataset files, split, texts, tokenizer config) under ``cache_home(
 The key hashes the dataset's checksum, the split name, the texts themselves (a profile's slice
 gets its own entry), and the tokenizer's config (name, code version, options, library versions).
 
-File layout: ``MAGIC``, an 8-byte header length, a JSON header, then the payload: the vocabulary
-as a JSON list, int32 token ids, int64 document offsets. The header holds the key and the
-payload's SHA-256 and length, so a truncated, corrupt or mismatched (stale) entry is detected on
-read and rebuilt, never used. Writes go to a temp file renamed into place, so a reader never sees
-half a file. Loading is array reads and one numpy gather of the token strings: no analysis.
+File layout: ``MAGIC``, an 8-byte header length, a JSON header, the payload (the vocabulary as a
+JSON list, int32 token ids, int64 document offsets), then the 32-byte SHA-256 of everything before
+it, the header included: the header holds the key, the payload's length and the timings that
+``bench tokenize`` and the runner report, so a truncated, corrupt, tampered or mismatched (stale)
+entry is detected on read and rebuilt, never used. Writes go to a temp file renamed into place,
+so a reader never sees half a file. Loading is array reads and one numpy gather of the token
+strings: no analysis.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ import numpy as np
 from bench.tokenizers.base import Tokenizer
 from bench.tokenizers.parallel import default_workers, shutdown_workers, tokenize_texts
 
-FORMAT = 1
+FORMAT = 2  # 2: the trailing checksum covers the header too
 MAGIC = b"NLPBENCH-TOKENS\x00"
+DIGEST_BYTES = 32
 
 
 class CorruptEntry(Exception):
@@ -124,15 +127,15 @@ def save_entry(path: Path, key: str, docs: list[list[str]], meta: dict) -> None:
         "n_tokens": sum(len(d) for d in docs),
         "vocab_bytes": vocab_bytes,
         "payload_bytes": len(payload),
-        "payload_sha256": hashlib.sha256(payload).hexdigest(),
         "meta": meta,
     }
     head = json.dumps(header, ensure_ascii=False, default=str).encode()
+    body = MAGIC + len(head).to_bytes(8, "little") + head + payload
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + len(head).to_bytes(8, "little") + head + payload)
+            fh.write(body + hashlib.sha256(body).digest())
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(
@@ -159,14 +162,27 @@ def load_entry(path: Path, key: str) -> tuple[list[list[str]], dict]:
         raise CorruptEntry("written by another cache format")
     if header.get("key") != key:
         raise CorruptEntry("stale: written for another configuration")
-    payload = raw[start + head_len :]
-    if len(payload) != header["payload_bytes"]:
+    payload = raw[start + head_len : len(raw) - DIGEST_BYTES]
+    if len(payload) != header.get("payload_bytes"):
         raise CorruptEntry(
-            f"truncated: {len(payload):,} of {header['payload_bytes']:,} payload bytes"
+            f"truncated: {max(len(payload), 0):,} of {header.get('payload_bytes')} payload bytes"
         )
-    if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
-        raise CorruptEntry("payload checksum mismatch")
+    body = raw[: len(raw) - DIGEST_BYTES]
+    if hashlib.sha256(body).digest() != raw[len(raw) - DIGEST_BYTES :]:
+        raise CorruptEntry("checksum mismatch (header or payload changed)")
+    _check_meta(header.get("meta"))
     return decode(payload, header), header
+
+
+def _check_meta(meta) -> None:
+    """The timings a hit reports must be numbers: an entry that passes its checksum has them, so
+    this guards only against a writer that put something else there."""
+    ok = isinstance(meta, dict) and all(
+        isinstance(meta.get(k), int | float) and not isinstance(meta.get(k), bool)
+        for k in ("seconds", "workers")
+    )
+    if not ok or not isinstance(meta.get("load_seconds", 0.0), int | float):
+        raise CorruptEntry("header timings are not numbers")
 
 
 def caching_enabled(tokenizer: Tokenizer) -> bool:

@@ -55,8 +55,9 @@ def tokenize_dataset(
     Returns a JSON-ready dict: ``docs``, ``tokens``, ``tokens_per_doc``, ``seconds`` and
     ``docs_per_s`` of this call, ``cache_hit`` (None when not cached), the ``cold_seconds`` and
     ``cold_docs_per_s`` of the analysis proper (from the cache entry on a hit), of which
-    ``load_seconds`` loading the analyzer, ``analysis_docs_per_s`` without that, ``workers``, and
-    the tokenizer's config. Full splits share their cache entries with ``bench run``.
+    ``load_seconds`` loading the analyzer, ``analysis_docs_per_s`` without that, ``workers``, the
+    tokenizer's config, and ``cached`` (whether every entry is now on disk; None when not cached).
+    Full splits share their cache entries with ``bench run``.
     """
     from bench.datasets import get_dataset
 
@@ -97,6 +98,8 @@ def tokenize_dataset(
         "seconds": seconds,
         "docs_per_s": docs / seconds if seconds > 0 else None,
         "cache_hit": None if None in hits else all(hits),
+        # False when a cache entry could not be written (read-only or full disk): not cached
+        "cached": None if None in hits else all(p.path is not None for p in parts.values()),
         "cold_seconds": cold,
         "cold_docs_per_s": docs / cold if cold > 0 else None,
         "load_seconds": load,
@@ -144,4 +147,5 @@ def summary_line(report: dict) -> str:
         if report["load_seconds"] >= 0.1
         else ""
     )
-    return line + f", cache miss (now cached), {report['workers']} process(es){load}"
+    stored = "now cached" if report.get("cached") else "not cached: the cache could not be written"
+    return line + f", cache miss ({stored}), {report['workers']} process(es){load}"
