@@ -14,15 +14,6 @@ _REAL = os.environ.get("BENCH_DATA_HOME") or str(ROOT.parent / "shared" / "data"
 REAL_DATA_HOME = Path(_REAL) if Path(_REAL, "imdb").is_dir() else None
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _tiny_files_are_modified_copies():
-    """The tiny files the tests write are not the published ones, so they fail their registered
-    checksums: the tests opt in to using them (a test of the refusal unsets this)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BENCH_ALLOW_MODIFIED_DATA", "1")
-        yield
-
-
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """Empty data, cache and results folders; downloads disabled."""
@@ -34,6 +25,10 @@ def isolated(tmp_path, monkeypatch):
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     monkeypatch.setenv("BENCH_OFFLINE", "1")
+    # the tiny files the tests write are not the published ones, so they fail their registered
+    # checksums: tests on them opt in to using them (a test of the refusal unsets this); tests on
+    # the real data do not
+    monkeypatch.setenv("BENCH_ALLOW_MODIFIED_DATA", "1")
     return tmp_path
 
 
