@@ -15,7 +15,9 @@ import warnings
 
 import numpy as np
 
-from baselines.features import NgramCounter, min_df_columns
+from baselines.features import NgramCounter, document_frequency, min_df_columns
+from baselines.probabilities import check_probabilities
+from core.errors import UserError
 from core.validation import validation_folds
 
 
@@ -38,6 +40,16 @@ class BagOfNgramsClassifier:
     candidate is scored by k-fold cross-validation on train (mean accuracy) instead of on one
     split of ``validation_fraction``.
     """
+
+    #: allowed values, checked by the harness before any data is read
+    #: (``bench.params.check_ranges``): ``(low, high, ends allowed)`` or a set of choices
+    _param_ranges = {
+        "ngram": (1, None, "left"),
+        "min_df": (1, None, "left"),
+        "min_dfs": (1, None, "left"),
+        "validation_fraction": (0, 1, "neither"),
+        "validation_folds": (1, None, "left"),
+    }
 
     def __init__(
         self,
@@ -92,6 +104,7 @@ class BagOfNgramsClassifier:
         self.n_classes_ = int(n_classes)
         self.vectorizer_ = NgramCounter(self.ngram, binary=self.binary)
         counts = self.vectorizer_.fit_transform(docs)
+        self._check_min_df(counts)
         grid = self._grid()
         with warnings.catch_warnings():
             # liblinear's iteration cap is a recorded hyperparameter (``max_iter``), not a fault
@@ -107,6 +120,17 @@ class BagOfNgramsClassifier:
             self.columns_ = min_df_columns(counts, values.pop("min_df"))
             self.estimator_ = self._estimator(**values).fit(counts[:, self.columns_], labels)
         return self
+
+    def _check_min_df(self, counts) -> None:
+        """Refuse a vocabulary cutoff that keeps no n-gram of these training documents."""
+        most = int(document_frequency(counts).max())
+        name = "min_df" if self.min_df is not None else "min_dfs"
+        for min_df in candidates(self.min_df, self.min_dfs):
+            if min_df > most:
+                raise UserError(
+                    f"{name} {min_df} keeps no n-gram: none occurs in more than {most:,} of the "
+                    f"{counts.shape[0]:,} training documents; use at most {most:,}"
+                )
 
     def _score_on_validation(
         self, counts, labels: np.ndarray, grid: list[dict], groups=None
@@ -132,7 +156,11 @@ class BagOfNgramsClassifier:
             a, b = x_tr[:, cols], x_va[:, cols]
             for point in points:
                 values = {k: v for k, v in point.items() if k != "min_df"}
-                pred = self._estimator(**values).fit(a, labels[tr]).predict(b)
+                if len(np.unique(labels[tr])) < 2 or not len(cols):
+                    # a tiny training part: one class, or no n-gram frequent enough in it
+                    pred = np.full(len(va), np.bincount(labels[tr]).argmax())
+                else:
+                    pred = self._estimator(**values).fit(a, labels[tr]).predict(b)
                 scores.append(float(np.mean(pred == labels[va])))
         return scores
 
@@ -144,7 +172,13 @@ class BagOfNgramsClassifier:
         out = np.zeros((len(docs), self.n_classes_))
         if len(docs):
             out[:, self.estimator_.classes_] = self.estimator_.predict_proba(self._features(docs))
-        return out
+        return check_probabilities(out, type(self).__name__, self.chosen_)
+
+    def known_token_count(self, docs: list[list[str]]) -> np.ndarray:
+        """How many tokens of each document are in the training vocabulary (0: the prediction is
+        the class prior and nothing of the document)."""
+        vocab = self.vectorizer_.unigrams_
+        return np.array([sum(tok in vocab for tok in doc) for doc in docs], dtype=np.int64)
 
     def params(self) -> dict:
         """Every hyperparameter: chosen values, candidates tried and their validation accuracy."""

@@ -26,6 +26,12 @@ class TfidfLogisticRegression(BagOfNgramsClassifier):
     accuracy and doubled the fit time. ``docs/classic-models.md`` has the experiments.
     """
 
+    _param_ranges = {
+        "C": (0, None, "neither"),
+        "Cs": (0, None, "neither"),
+        "max_iter": (1, None, "left"),
+    }
+
     def __init__(
         self,
         *,

@@ -21,8 +21,11 @@ ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 4.0, 8.0)
 class NaiveBayes(BagOfNgramsClassifier):
     """Multinomial naive Bayes on binarized unigram counts (``ngram=2`` adds bigrams).
 
-    ``alpha`` fixes the additive smoothing; left ``None`` it is chosen from ``alphas``.
+    ``alpha`` fixes the additive smoothing; left ``None`` it is chosen from ``alphas``. A
+    smoothing of 0 would give unseen words probability 0 and documents NaN probabilities.
     """
+
+    _param_ranges = {"alpha": (0, None, "neither"), "alphas": (0, None, "neither")}
 
     def __init__(
         self,

@@ -150,6 +150,16 @@ class NBSVM(BagOfNgramsClassifier):
     """NBSVM-bigram text classifier: binarized 1..``ngram``-grams, ``C`` (and optionally ``beta``)
     chosen on a validation split of train; ``alpha`` smooths the log-count ratio."""
 
+    _param_ranges = {
+        "C": (0, None, "neither"),
+        "Cs": (0, None, "neither"),
+        "beta": (0, 1, "both"),
+        "betas": (0, 1, "both"),
+        "alpha": (0, None, "neither"),  # 0: log(0) in the ratio of a feature one class lacks
+        "loss": {"svm", "lr"},
+        "max_iter": (1, None, "left"),
+    }
+
     def __init__(
         self,
         *,

@@ -51,7 +51,14 @@ def make_config(
     max_train: int | None = None,
 ) -> RunConfig:
     """A validated run configuration; the tokenizer defaults to the dataset language's.
-    ``max_train`` caps the training documents (a stratified slice), overriding the profile's cap."""
+    ``max_train`` caps the training documents (a stratified slice), overriding the profile's cap.
+
+    Checked here, before any data is read: the tokenizer is for the dataset's language, a cap
+    can hold one document of each class, and ``params`` (with the profile's) have the types and
+    ranges the model declares (``bench.params``)."""
+    from bench.params import check_ranges
+    from bench.tokenizers import KOREAN_ANALYZERS
+
     spec = get_dataset(dataset)
     get_model(model)
     get_profile(profile)
@@ -61,6 +68,29 @@ def make_config(
         or DEFAULT_FOR_LANGUAGE[spec.language]
     )
     make_tokenizer(tok)  # validates the name without tokenizing anything
+    tok_language = "ko" if tok in KOREAN_ANALYZERS else "en" if tok == "english" else None
+    if tok_language not in (None, spec.language):
+        languages = {"en": "English", "ko": "Korean"}
+        raise BenchError(
+            f"tokenizer {tok} is for {languages[tok_language]} text but {dataset} is "
+            f"{languages.get(spec.language, spec.language)}; use --tokenizer "
+            f"{DEFAULT_FOR_LANGUAGE[spec.language]} or leave --tokenizer out"
+        )
+    if max_train is not None and 0 < max_train < len(spec.classes):
+        raise BenchError(
+            f"a stratified slice of {max_train} documents cannot hold one of each of the "
+            f"{len(spec.classes)} classes of {dataset}; ask for --max-train "
+            f"{len(spec.classes)} or more"
+        )
+    if params:  # a mistyped or out-of-range --param fails now, not minutes later in a fit
+        merged = {**get_profile(profile).params_for(model, spec.name), **params}
+        try:
+            cls = get_model(model).cls()
+            check_types(cls, merged)
+            check_ranges(cls, merged)
+            cls(seed=seed, **merged)
+        except (TypeError, ValueError) as exc:
+            raise BenchError(f"bad parameters for {model}: {exc}") from exc
     return RunConfig(
         dataset, model, tok, profile, seed, tuple(sorted((params or {}).items())), max_train
     )
@@ -318,9 +348,14 @@ def predict(
     profile: str = "default",
     tokenizer: str | None = None,
     seed: int | None = None,
-) -> list[tuple[str, float]]:
+    with_known_tokens: bool = False,
+) -> list[tuple]:
     """(class, probability) of each text from the model saved by the last run of that
-    configuration; texts go through the tokenizer that model was trained with."""
+    configuration; texts go through the tokenizer that model was trained with.
+
+    A text with no token the model knows (empty, or all out of vocabulary) gets a warning on
+    stderr: its prediction says nothing about it. ``with_known_tokens`` adds each text's count of
+    known tokens as a third element. Invalid probabilities (NaN) are an error, never printed."""
     get_dataset(dataset), get_model(model), get_profile(profile)
     folder = latest_model(results_dir, dataset, model, profile, tokenizer=tokenizer, seed=seed)
     if folder is None:
@@ -334,6 +369,27 @@ def predict(
         )
     clf, manifest = load_model(folder)
     tok = make_tokenizer(manifest["tokenizer"]["name"], **manifest["tokenizer"]["options"])
-    proba = np.asarray(clf.predict_proba([tok(t) for t in texts]))
+    docs = [tok(t) for t in texts]
+    proba = np.asarray(clf.predict_proba(docs), dtype=np.float64)
+    if not np.isfinite(proba).all() or not np.allclose(proba.sum(axis=1), 1.0, atol=1e-6):
+        raise BenchError(
+            f"the saved {model} model for {dataset} gave invalid probabilities (NaN or not "
+            f"summing to 1); re-run it with other --param settings: {folder}"
+        )
+    if hasattr(clf, "known_token_count"):  # the classic models: their training vocabulary
+        known = [int(n) for n in clf.known_token_count(docs)]
+    elif hasattr(clf, "vocab_"):  # the Keras models: ids 0 and 1 are padding and <unk>
+        known = [sum(clf.vocab_.stoi.get(t, 0) > 1 for t in d) for d in docs]
+    else:
+        known = [len(d) for d in docs]
+    for text, n in zip(texts, known):
+        if n == 0:
+            what = "is empty" if not text.strip() else "has no token the model knows"
+            print(
+                f"warning: {text[:60]!r} {what}: its prediction is the model's answer to no "
+                "words at all (mostly the training classes' balance)",
+                file=sys.stderr,
+            )
     best = proba.argmax(axis=1)
-    return [(manifest["classes"][k], float(proba[i, k])) for i, k in enumerate(best)]
+    out = [(manifest["classes"][k], float(proba[i, k])) for i, k in enumerate(best)]
+    return [(*o, n) for o, n in zip(out, known)] if with_known_tokens else out

@@ -81,6 +81,8 @@ def build_lstm_attention(cfg: ArchConfig) -> keras.Model:
 class LSTMAttentionClassifier(KerasTextClassifier):
     """LSTM + attention pooling; ``attention`` selects the ``additive`` or ``dot`` score."""
 
+    _param_ranges = {"attention": {"additive", "dot"}, "attention_units": (1, None, "left")}
+
     def __init__(self, *, attention: str = "additive", attention_units: int = 64, **kwargs):
         super().__init__(**kwargs)
         self.attention = attention

@@ -42,6 +42,26 @@ class KerasTextClassifier(SignatureSettings):
     signatures), ``fit``/``predict_proba``/``params``/``save``/``load``."""
 
     _array_state: tuple[str, ...] = ()  # fitted numpy arrays a subclass adds (saved in arrays.npz)
+    #: allowed values, checked by the harness before any data is read
+    #: (``bench.params.check_ranges``): ``(low, high, ends allowed)`` or a set of choices
+    _param_ranges = {
+        "vocab_size": (3, None, "left"),  # padding and <unk> take the first two entries
+        "max_len_cap": (1, None, "left"),
+        "max_len_quantile": (0, 1, "right"),
+        "truncate_head": (0, 1, "both"),
+        "embed_dim": (1, None, "left"),
+        "units": (1, None, "left"),
+        "dropout": (0, 1, "left"),
+        "word_dropout": (0, 1, "left"),
+        "epochs": (1, None, "left"),
+        "batch_size": (1, None, "left"),
+        "patience": (0, None, "left"),
+        "learning_rate": (0, None, "neither"),
+        "clipnorm": (0, None, "neither"),
+        "max_train_tokens": (1, None, "left"),
+        "validation_fraction": (0, 1, "neither"),
+        "pretrain_epochs": (1, None, "left"),
+    }  # pretrained, ema_momentum and decay_epochs: checked by the constructor
 
     def __init__(
         self,

@@ -51,6 +51,12 @@ def build_fasttext(cfg: ArchConfig) -> keras.Model:
 class FastTextClassifier(KerasTextClassifier):
     """fastText with word n-grams up to ``ngrams`` (1: words only)."""
 
+    _param_ranges = {
+        "ngrams": (1, None, "left"),
+        "ngram_vocab_size": (0, None, "left"),
+        "ngram_min_count": (1, None, "left"),
+    }
+
     _array_state = ("ngram_table_",)
 
     def __init__(

@@ -73,6 +73,8 @@ def build_cnn_lstm(cfg: ArchConfig) -> keras.Model:
 class RecurrentClassifier(KerasTextClassifier):
     """A recurrent classifier; ``pooling`` picks what of the RNN's states feeds the classifier."""
 
+    _param_ranges = {"pooling": {"last", "max", "mean"}}
+
     def __init__(self, *, pooling: str = "last", **kwargs):
         super().__init__(**kwargs)
         self.pooling = pooling
@@ -108,6 +110,12 @@ class BiLSTMClassifier(RecurrentClassifier):
 
 class CNNLSTMClassifier(KerasTextClassifier):
     """Convolution + max-pooling in front of an LSTM."""
+
+    _param_ranges = {
+        "filters": (1, None, "left"),
+        "kernel_size": (1, None, "left"),
+        "pool_size": (1, None, "left"),
+    }
 
     def __init__(self, *, filters: int = 64, kernel_size: int = 5, pool_size: int = 4, **kwargs):
         super().__init__(**kwargs)

@@ -159,6 +159,14 @@ class TransformerClassifier(KerasTextClassifier):
     ``pooling`` ("mean" or "max") reads its outputs, ``positions`` ("learned" or "sinusoidal") says
     where a token is."""
 
+    _param_ranges = {
+        "heads": (1, None, "left"),
+        "ff_dim": (1, None, "left"),
+        "blocks": (1, None, "left"),
+        "pooling": {"mean", "max"},
+        "positions": {"learned", "sinusoidal"},
+    }
+
     def __init__(
         self,
         *,

@@ -293,3 +293,31 @@ def test_runner_records_chosen_values(name, tiny_home):
     result = run(make_config("sms-spam", name, profile="quick"), quiet=True)
     assert result.accuracy >= 0.9 and result.n_parameters > 0
     assert result.model_params["validation_accuracy"] and "vocabulary_size" in result.model_params
+
+
+# ---------------------------------------------------------------- tiny or odd inputs
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_training_set_of_three_documents_fits(name):
+    # a validation part of one document leaves a training part of one class: scored, not fitted
+    docs, labels = synthetic(2, 3, seed=5)
+    model = get_model(name).cls()(seed=3).fit(docs, labels, 2)  # seed 3: validation holds the 1
+    np.testing.assert_allclose(model.predict_proba(docs).sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_min_df_no_ngram_reaches_is_one_clear_error(name):
+    from bench.errors import BenchError
+
+    docs, labels = synthetic(2, 40, seed=6)
+    with pytest.raises(BenchError, match="min_df 41 keeps no n-gram: none occurs in more than"):
+        get_model(name).cls()(seed=0, min_df=41).fit(docs, labels, 2)
+
+
+@pytest.mark.parametrize("name", [*MODELS, "ngram-lm-clf"])
+def test_known_tokens_count_the_training_vocabulary(name):
+    docs, labels = synthetic(2, 40, seed=7)
+    model = get_model(name).cls()(seed=0).fit(docs, labels, 2)
+    queries = [[], ["zzz", "qqq"], ["the", "zzz", "movie"]]
+    assert model.known_token_count(queries).tolist() == [0, 0, 2]

@@ -13,9 +13,10 @@ import itertools
 
 import numpy as np
 
-from baselines.ngram import make_lm
+from baselines.ngram import SMOOTHINGS, make_lm
 from baselines.ngram.counts import NgramCounts
-from baselines.ngram.vocab import Vocabulary
+from baselines.ngram.vocab import SPECIALS, Vocabulary
+from baselines.probabilities import check_probabilities
 from core.validation import choose_on_validation
 
 
@@ -24,6 +25,19 @@ class NgramLMClassifier:
 
     ``order`` or ``smoothing`` left None is chosen on a validation split of the training data.
     """
+
+    #: allowed values, checked by the harness before any data is read
+    #: (``bench.params.check_ranges``): ``(low, high, ends allowed)`` or a set of choices.
+    #: Unsmoothed ``mle`` gives every class probability 0 for a document with an n-gram none of
+    #: them saw, which leaves no probabilities to compare.
+    _param_ranges = {
+        "order": (1, None, "left"),
+        "orders": (1, None, "left"),
+        "smoothing": set(SMOOTHINGS) - {"mle"},
+        "smoothings": set(SMOOTHINGS) - {"mle"},
+        "min_count": (1, None, "left"),
+        "validation_fraction": (0, 1, "neither"),
+    }
 
     def __init__(
         self,
@@ -121,7 +135,18 @@ class NgramLMClassifier:
         joint = self._joint(self.log_prior_, self.models_, docs)
         joint -= joint.max(axis=1, keepdims=True)
         proba = np.exp(joint)
-        return proba / proba.sum(axis=1, keepdims=True)
+        proba /= proba.sum(axis=1, keepdims=True)
+        settings = {"order": self.order_, "smoothing": self.smoothing_}
+        return check_probabilities(proba, type(self).__name__, settings)
+
+    def known_token_count(self, docs: list[list[str]]) -> np.ndarray:
+        """How many tokens of each document are in the shared training vocabulary (0: the
+        prediction rests on the class priors and the unknown-word probabilities alone)."""
+        fitted = next((m for m in self.models_ if m is not None), None)
+        index = fitted.vocab_.index if fitted else {}
+        first_word = len(SPECIALS)  # <unk>, <s>, </s> come first
+        known = [sum(index.get(tok, 0) >= first_word for tok in doc) for doc in docs]
+        return np.array(known, dtype=np.int64)
 
     def params(self) -> dict:
         """Hyperparameters, chosen order and smoothing, and each candidate's validation accuracy."""
