@@ -2,7 +2,9 @@
 
 A child process per run gives each run its own honest peak-memory figure, frees TensorFlow's
 memory between runs, and means an interrupted grid leaves only complete result files (each is
-written atomically by the child) so the next invocation resumes where it stopped.
+written atomically by the child) so the next invocation resumes where it stopped. A run is done
+only when its file validates (``bench.results.stored_result``); a file that does not is moved to
+the quarantine folder, named in one line, and the run is done again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from bench.locks import remove_stale_temp_files, try_lock
 from bench.profiles import get_profile
-from bench.results import RunConfig
+from bench.results import RunConfig, stored_result
 from bench.runner import make_config, result_path
 
 # TensorFlow's C++/absl start-up lines that TF_CPP_MIN_LOG_LEVEL does not silence
@@ -145,7 +147,7 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
     todo = []
     for config in configs:
         path = result_path(config, results_dir)
-        if path.exists() and not force:
+        if not force and stored_result(path, results_dir) is not None:
             outcome.skipped.append(path)
         else:
             todo.append((config, path))
@@ -183,14 +185,14 @@ def _run_locked(
         print("    skipped: another process is running it now", file=sys.stderr, flush=True)
         return None
     with lock:
-        if path.exists() and not force:  # another process finished it since we looked
+        if not force and stored_result(path, results_dir) is not None:  # finished since we looked
             outcome.skipped.append(path)
             print("    skipped: another process has just finished it", file=sys.stderr, flush=True)
             return None
         remove_stale_temp_files(path)
         t0 = time.perf_counter()
         returncode, last_line = run_child(_child_command(config, results_dir), lock.fd)
-    if returncode == 0 and path.exists():
+    if returncode == 0 and stored_result(path, results_dir) is not None:
         outcome.done.append(path)
     else:
         reason = last_line or f"exit code {returncode}"

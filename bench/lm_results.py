@@ -14,25 +14,12 @@ identity cannot be traced to a run, and a run id without its identity is rejecte
 
 from __future__ import annotations
 
-import typing
 from dataclasses import asdict, dataclass, fields
-from functools import cache
 from typing import ClassVar
 
-from bench.params import describe, matches
-from bench.results import run_id
+from bench.results import InvalidResultError, check_field_types, run_id
 
 LM_SCHEMA_VERSION = 1
-
-
-class InvalidResultError(ValueError):
-    """A stored result that fails validation: wrong types, an unknown schema version, a run id that
-    is not its identity's hash, or a missing field."""
-
-
-@cache
-def _hints(cls: type) -> dict:
-    return typing.get_type_hints(cls)
 
 
 class _Validated:
@@ -42,12 +29,7 @@ class _Validated:
     REQUIRED: ClassVar[tuple[str, ...]]
 
     def __post_init__(self) -> None:
-        hints = _hints(type(self))
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not matches(value, hints[f.name]):
-                what = describe(hints[f.name])
-                raise InvalidResultError(f"{f.name} must be {what}, got {value!r}")
+        check_field_types(type(self), {f.name: getattr(self, f.name) for f in fields(self)})
         if self.task != self.TASK:
             raise InvalidResultError(f"task must be {self.TASK!r}, got {self.task!r}")
         if self.schema_version != LM_SCHEMA_VERSION:

@@ -254,9 +254,12 @@ def _run(
     then: Callable[[Path], list[str]] | None = None,
 ) -> Outcome:
     """Run the configurations not yet stored, then ``then(results_dir)`` (its failures, one line
-    each), then render the report if asked and there are runs to show."""
+    each), then render the report if asked and there are runs to show. The folders it writes are
+    checked first: an unwritable one fails in one line before anything is fitted."""
+    from bench.storage import check_writable
     from reports.html import render_report
 
+    check_writable(results_dir, ("runs", "models", "report") if report else ("runs", "models"))
     print(f"{len(configs)} runs, profile {profile!r}, results in {results_dir}", file=sys.stderr)
     outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force))
     if then is not None:

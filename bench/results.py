@@ -1,16 +1,34 @@
-"""Run configurations and results: typed, one JSON file per run, written atomically."""
+"""Run configurations and results: typed, one JSON file per run, written atomically.
+
+A result exists only if it validates: ``load_run`` reads a run file and checks what it holds (a
+JSON object, every field of the type ``RunResult`` annotates, the schema version, a run id that is
+the hash of its identity and the one its file name carries) or raises ``InvalidResultError`` saying
+why. Whoever decides a run is done (the grid, ``bench run``) moves a file that fails to
+``<results>/quarantine/`` (``quarantine``) and does the run again; the report leaves it out and
+names it (``read_results``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import tempfile
-from dataclasses import asdict, dataclass, field
+import re
+import typing
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bench.params import describe, matches
+from bench.storage import quarantine, write_json_atomic
+
 SCHEMA_VERSION = 1
+
+
+class InvalidResultError(ValueError):
+    """A stored result that fails validation: unreadable, not a JSON object, wrong types, an unknown
+    schema version, a run id that is not its identity's hash, or a missing field."""
 
 
 def results_home() -> Path:
@@ -134,25 +152,53 @@ class RunResult:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RunResult":
-        known = {f for f in cls.__dataclass_fields__}
+    def from_dict(cls, data) -> "RunResult":
+        """The result a parsed JSON file holds; ``InvalidResultError`` says what is wrong with it.
+        Keys this type does not have are ignored."""
+        if not isinstance(data, dict):
+            raise InvalidResultError(f"expected a JSON object, got {_json_type(data)}")
+        missing = [f.name for f in fields(cls) if f.name not in data and _required(f)]
+        if missing:
+            raise InvalidResultError(f"missing {', '.join(missing)}")
+        check_field_types(cls, data)
+        schema = data["identity"].get("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION:
+            raise InvalidResultError(
+                f"schema version {schema!r} is not the one this code reads ({SCHEMA_VERSION}); "
+                "re-run it or update the code"
+            )
+        if run_id(data["identity"]) != data["run_id"]:
+            raise InvalidResultError(
+                f"run_id {data['run_id']} is not the hash of its identity "
+                f"({run_id(data['identity'])})"
+            )
+        known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to ``path`` so a reader never sees a half-written file (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates it private; results are for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _required(f) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+def _json_type(value) -> str:
+    return {list: "a list", type(None): "null", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number"
+    )
+
+
+@cache
+def _hints(cls: type) -> dict:
+    return typing.get_type_hints(cls)
+
+
+def check_field_types(cls: type, values: dict) -> None:
+    """Raise ``InvalidResultError`` for the first field of dataclass ``cls`` among ``values`` whose
+    value is not of its annotated type (``bench.params.matches``)."""
+    hints = _hints(cls)
+    for f in fields(cls):
+        if f.name in values and not matches(values[f.name], hints[f.name]):
+            what = describe(hints[f.name])
+            raise InvalidResultError(f"{f.name} must be {what}, got {values[f.name]!r:.80}")
 
 
 def run_path(results_dir: Path, result_or_config, rid: str) -> Path:
@@ -177,12 +223,68 @@ def save_result(results_dir: Path, result: RunResult) -> Path:
     return path
 
 
-def load_results(results_dir: Path) -> list[RunResult]:
-    """Every complete run result under ``results_dir/runs`` (temp files are ignored)."""
-    out = []
+_RUN_ID = re.compile(r"__([0-9a-f]{16})$")
+
+
+def _read_json(path: Path):
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InvalidResultError(f"unreadable: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidResultError(f"not UTF-8 text (byte {exc.start})") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidResultError(f"not JSON ({exc.msg} at line {exc.lineno})") from exc
+
+
+def load_run(path: Path) -> RunResult:
+    """The run result stored in ``path``; ``InvalidResultError`` says why it cannot be used
+    (unreadable, not UTF-8, not JSON, not an object, a field missing or of the wrong type, an
+    identity that does not hash to its run id or to the id in the file's name)."""
+    result = RunResult.from_dict(_read_json(path))
+    named = _RUN_ID.search(path.stem)
+    if named and named.group(1) != result.run_id:
+        raise InvalidResultError(
+            f"the file name says run {named.group(1)}, the record holds run {result.run_id}"
+        )
+    return result
+
+
+def _is_other_task(path: Path) -> bool:
+    """Whether ``path`` holds a result of another task (a language-model run): not ours to judge."""
+    try:
+        doc = _read_json(path)
+    except InvalidResultError:
+        return False
+    return isinstance(doc, dict) and doc.get("task") not in (None, "classification")
+
+
+def read_results(results_dir: Path) -> tuple[list[RunResult], list[str]]:
+    """Every valid run result under ``results_dir/runs``, and one line naming each run file left
+    out and why (``runs/<name> (<reason>)``). Temp files and other tasks' results are ignored."""
+    out, problems = [], []
     for path in sorted((results_dir / "runs").glob("*.json")):
         try:
-            out.append(RunResult.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-        except (json.JSONDecodeError, TypeError, OSError):
-            continue  # never written by us half-way; a file a user broke is skipped
-    return out
+            out.append(load_run(path))
+        except InvalidResultError as exc:
+            if not _is_other_task(path):
+                problems.append(f"{path.parent.name}/{path.name} ({exc})")
+    return out, problems
+
+
+def load_results(results_dir: Path) -> list[RunResult]:
+    """Every valid run result under ``results_dir/runs`` (``read_results`` names the others)."""
+    return read_results(results_dir)[0]
+
+
+def stored_result(path: Path, results_dir: Path) -> RunResult | None:
+    """The valid result at ``path``, or None: absent, or invalid and then quarantined."""
+    if not path.exists():
+        return None
+    try:
+        return load_run(path)
+    except InvalidResultError as exc:
+        quarantine(path, results_dir, str(exc))
+        return None

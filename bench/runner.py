@@ -33,9 +33,11 @@ from bench.results import (
     run_id,
     run_path,
     save_result,
+    stored_result,
     write_json_atomic,
 )
 from bench.slicing import stratified_slice as _slice  # the LM task slices its corpora the same way
+from bench.storage import UnwritableResultsError, check_writable, unwritable
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 from bench.tokenizers.cache import TokenizedSplit, tokenize_corpus
 
@@ -142,9 +144,16 @@ def _log(msg: str, quiet: bool) -> None:
 
 
 def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = False) -> RunResult:
-    """Run one configuration end to end and (if ``results_dir``) store its result atomically."""
+    """Run one configuration end to end and (if ``results_dir``) store its result atomically.
+
+    Before any data is read, ``results_dir`` is checked to be writable (``UnwritableResultsError``
+    otherwise) and an invalid result file already at the run's path is quarantined."""
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    if results_dir is not None:
+        check_writable(results_dir, ("runs", "models"))
     spec, model_spec, profile, tokenizer, params, identity = _resolve(config)
+    if results_dir is not None:  # a file that fails validation is kept aside, not overwritten
+        stored_result(run_path(results_dir, config, run_id(identity)), results_dir)
     try:  # before any data is read: a misspelled, mistyped or out-of-range --param fails at once
         cls = model_spec.cls()
         check_types(cls, params)
@@ -263,6 +272,10 @@ def _keep_model(
         )
         try:
             size = save_model(model, target, manifest)
+        except UnwritableResultsError:
+            raise
+        except OSError as exc:  # a full or read-only disk: one line, not a traceback
+            raise unwritable(target, exc) from exc
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             if hasattr(model, "save"):
                 raise

@@ -9,20 +9,19 @@ from the data is HTML-escaped by Jinja2's autoescaping. Never imports a model or
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import jinja2
 
 from bench.errors import BenchError
+from bench.storage import check_writable, unwritable, write_text_atomic
 from reports.benchmarks import DEFAULT_NAME, load_benchmarks
 from reports.language_models import load_lm_scale
 from reports.sections import page_context
-from reports.superseded import load_current
+from reports.superseded import load_report_inputs
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -60,8 +59,10 @@ def _benchmarks(results_dir: Path, path: str | Path | None) -> dict | None:
     if path is not None:
         data = load_benchmarks(Path(path))  # an unreadable file given explicitly is an error
         if Path(path).resolve() != stored.resolve():
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, stored)  # later renders (bench all) keep showing it
+            try:
+                shutil.copyfile(path, stored)  # later renders (bench all) keep showing it
+            except OSError as exc:
+                raise unwritable(stored, exc) from exc
         return data
     if stored.is_file():
         try:
@@ -71,19 +72,6 @@ def _benchmarks(results_dir: Path, path: str | Path | None) -> dict | None:
     return None
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_report(
     results_dir: Path, *, profile: str | None = None, benchmarks: str | Path | None = None
 ) -> Path:
@@ -91,11 +79,17 @@ def render_report(
 
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
     ``benchmarks`` is a pytest-benchmark JSON file to fold in (default:
-    ``results_dir/benchmarks.json``).
+    ``results_dir/benchmarks.json``). Each result file left out is named on stderr and in the
+    page's note. A results folder that cannot be written fails in one line before any rendering.
     """
-    results, lm, note = load_current(results_dir)
+    if results_dir.exists():  # a regular file in its place is named as such, not "no results"
+        check_writable(results_dir, ())
+    results, lm, note, invalid = load_report_inputs(results_dir)
+    for problem in invalid:
+        print(f"warning: left out {problem}", file=sys.stderr)
     if not results:
         raise BenchError(f"no results in {results_dir / 'runs'}; run `python -m bench all` first")
+    check_writable(results_dir, ("report",))
     profiles = sorted({r.profile for r in results})
     if profile is None:
         profile = max(results, key=lambda r: r.finished_at).profile
@@ -121,7 +115,7 @@ def render_report(
         html = template.render(
             **context, nav=nav, benchmarks=bench_data, generated=generated, superseded_note=note
         )
-        _write(out_dir / page_name(p), html)
+        write_text_atomic(out_dir / page_name(p), html)
         if p == profile:
-            _write(index, html)
+            write_text_atomic(index, html)
     return index

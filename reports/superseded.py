@@ -6,15 +6,19 @@ the old ones under the same dataset, model and tokenizer. Averaging them togethe
 row of two different models. Runs are grouped by what a report's row shows (dataset, model,
 tokenizer, profile, training cap; for language models also order and smoothing); in each group the
 runs whose identity, seed aside, matches the most recently finished run's are kept and the others
-are *superseded*: left out of every table and plot, and counted in a note. Language-model result
-files that fail validation (``bench.lm_results``) are named in the same note.
+are *superseded*: left out of every table and plot, and counted in a note. Result files that fail
+validation (run files: ``bench.results.load_run``; language-model files: ``bench.lm_results``) are
+named in the same note, each with the reason, never dropped silently.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from bench.results import config_key, load_results
+from bench.errors import BenchError
+from bench.results import config_key, read_results
 from reports.language_models import lm_frame, read_lm_results
 
 
@@ -56,9 +60,12 @@ def current_lm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return frame[keep].reset_index(drop=True), int((~keep).sum())
 
 
-def superseded_note(runs: list, lm_left_out: int = 0, invalid: list[str] = ()) -> str | None:
-    """One or two sentences for the report on what was left out, or None: superseded runs, and the
-    result files (``invalid``: one line each, naming the file and why) that fail validation."""
+def superseded_note(
+    runs: list, lm_left_out: int = 0, invalid: list[str] = (), invalid_runs: list[str] = ()
+) -> str | None:
+    """A few sentences for the report on what was left out, or None: superseded runs, and the
+    language-model (``invalid``) and run (``invalid_runs``) result files that fail validation,
+    one line each naming the file and why."""
     sentences = []
     if runs or lm_left_out:
         parts = []
@@ -79,13 +86,35 @@ def superseded_note(runs: list, lm_left_out: int = 0, invalid: list[str] = ()) -
             f"{'s' * (len(invalid) != 1)} that fail{'s' * (len(invalid) == 1)} "
             f"validation: {'; '.join(invalid)}."
         )
+    if invalid_runs:
+        n = len(invalid_runs)
+        sentences.append(
+            f"Left out {n} run file{'s' * (n != 1)} that cannot be used (unreadable or failing "
+            f"validation): {'; '.join(invalid_runs)}."
+        )
     return " ".join(sentences) or None
+
+
+def _file(problem: str) -> str:
+    return problem.split(" (", 1)[0]
+
+
+def load_report_inputs(results_dir) -> tuple[list, pd.DataFrame, str | None, list[str]]:
+    """``load_current``'s results, rows and note, and one line per result file left out because it
+    cannot be read or fails validation (``folder/name (reason)``)."""
+    if Path(results_dir).exists() and not Path(results_dir).is_dir():
+        raise BenchError(f"results folder {results_dir} is a regular file, not a folder")
+    stored, invalid_runs = read_results(results_dir)
+    results, superseded = current_results(stored)
+    lm_results, invalid_lm = read_lm_results(results_dir)
+    named = {_file(p) for p in invalid_runs}  # an unreadable file in runs/ is named once
+    invalid_lm = [p for p in invalid_lm if _file(p) not in named]
+    lm, lm_left_out = current_lm_rows(lm_frame(lm_results))
+    note = superseded_note(superseded, lm_left_out, invalid_lm, invalid_runs)
+    return results, lm, note, invalid_runs + invalid_lm
 
 
 def load_current(results_dir) -> tuple[list, pd.DataFrame, str | None]:
     """The stored classification results and language-model rows a report shows (each row's latest
     configuration), and the note on what was left out (None when nothing was)."""
-    results, superseded = current_results(load_results(results_dir))
-    lm_results, invalid = read_lm_results(results_dir)
-    lm, lm_left_out = current_lm_rows(lm_frame(lm_results))
-    return results, lm, superseded_note(superseded, lm_left_out, invalid)
+    return load_report_inputs(results_dir)[:3]
