@@ -170,13 +170,14 @@ def test_an_unwritable_results_folder_is_one_line_and_exit_2_before_any_fit(
     assert len(err) == 1 and err[0].startswith("error: ") and str(target) in err[0]
 
 
+@pytest.mark.parametrize("folder", ["runs", "models"])  # saving the result, saving the model
 def test_a_full_disk_after_the_fit_is_one_line_and_leaves_no_partial_file(
-    tiny_home, monkeypatch, capsys
+    tiny_home, monkeypatch, capsys, folder
 ):
     real_replace = os.replace
 
     def full(src, dst, *args, **kwargs):
-        if os.path.basename(os.path.dirname(dst)) == "runs":
+        if os.path.basename(os.path.dirname(dst)) == folder:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_replace(src, dst, *args, **kwargs)
 
@@ -187,3 +188,5 @@ def test_a_full_disk_after_the_fit_is_one_line_and_leaves_no_partial_file(
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "the disk is full" in errors[0] and "Traceback" not in err
     assert list((results_home() / "runs").iterdir()) == []  # not even a temp file
+    if folder == "models":
+        assert list((results_home() / "models").iterdir()) == []  # nor a half-saved model
