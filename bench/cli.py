@@ -253,9 +253,10 @@ def cmd_predict(args) -> int:
         try:
             lines = Path(args.input).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or exc  # a decode error has no strerror
             raise BenchError(
-                f"cannot read --input {args.input}: {exc.strerror or exc}; give a "
-                "UTF-8 text file with one text per line"
+                f"cannot read --input {args.input}: {why}; give a UTF-8 text file with one text "
+                "per line"
             ) from None
         texts += [line for line in lines if line.strip()]
     if not texts:
@@ -271,13 +272,11 @@ def cmd_predict(args) -> int:
         profile=args.profile,
         tokenizer=args.tokenizer,
         seed=args.seed,
+        with_known_tokens=True,
     )
-    for label, prob in preds:
-        print(
-            json.dumps({"label": label, "probability": prob}, ensure_ascii=False)
-            if args.json
-            else f"{label} {prob:.2%}"
-        )
+    for label, prob, known in preds:
+        doc = {"label": label, "probability": prob, "known_tokens": known}
+        print(json.dumps(doc, ensure_ascii=False) if args.json else f"{label} {prob:.2%}")
     return 0
 
 

@@ -133,6 +133,8 @@ class RunResult:
     seconds_per_epoch: float | None = None
     train_docs_per_s: float | None = None
     model_bytes: int | None = None
+    # the data failed its registered checksum and was used through BENCH_ALLOW_MODIFIED_DATA
+    data_modified: bool = False
     model_dir: str | None = None
     max_train: int | None = None  # the run configuration's cap on training documents, if any
     fit_memory_mb: float | None = None  # peak RSS while fitting minus RSS before it (bench.memory)

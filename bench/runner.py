@@ -107,6 +107,8 @@ def _resolve(config: RunConfig):
     identity = config.identity(
         data_checksum=spec.checksum(), model_params=params, tokenizer_config=tokenizer.config()
     )
+    if spec.data_modified():  # used only by the BENCH_ALLOW_MODIFIED_DATA opt-in: say so
+        identity["data_modified"] = True
     return spec, model_spec, profile, tokenizer, params, identity
 
 
@@ -196,6 +198,11 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
     t0 = time.perf_counter()
     proba = np.asarray(model.predict_proba(test_docs))
     predict_s = time.perf_counter() - t0
+    if not np.isfinite(proba).all() or not np.allclose(proba.sum(axis=1), 1.0, atol=1e-4):
+        raise BenchError(
+            f"{config.label()}: the model gave invalid probabilities (NaN, infinite or not "
+            "summing to 1), so no result is stored; try other --param settings"
+        )
     pred = proba.argmax(axis=1)
     metrics = classification_metrics(test.labels, pred, len(spec.classes))
 
@@ -247,6 +254,7 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
         seconds_per_epoch=getattr(model, "seconds_per_epoch_", None),
         train_docs_per_s=getattr(model, "train_docs_per_s_", None),
         model_bytes=model_bytes,
+        data_modified=bool(identity.get("data_modified")),
         model_dir=str(saved) if saved else None,
         max_train=config.max_train,
         **tok_stats,

@@ -23,7 +23,8 @@ from reports.language_models import lm_frame, read_lm_results
 
 
 def _row_key(r) -> tuple:
-    return r.dataset, r.model, r.tokenizer.get("name"), r.profile, r.max_train
+    # a run on modified data is its own row: it never replaces a run on the published data
+    return r.dataset, r.model, r.tokenizer.get("name"), r.profile, r.max_train, r.data_modified
 
 
 def current_results(results: list) -> tuple[list, list]:

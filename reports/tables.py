@@ -26,7 +26,9 @@ def runs_frame(results: list[RunResult]) -> pd.DataFrame:
             "family": r.family,
             "profile": r.profile,
             "seed": r.seed,
-            "tokenizer": r.tokenizer.get("name", "?"),
+            # marked, and so never averaged with runs on the published data
+            "tokenizer": r.tokenizer.get("name", "?")
+            + (", modified data" if r.data_modified else ""),
             "language": r.language,
             "accuracy": r.accuracy,
             "macro_f1": r.macro_f1,

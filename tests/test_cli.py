@@ -121,7 +121,7 @@ def test_run_json_contract(tiny_home):
         ),
         (
             ("run", "--dataset", "sms-spam", "--model", "nb", "--param", "alpha=-1"),
-            ("bad parameters for nb", "'alpha' parameter of MultinomialNB"),
+            ("bad parameters for nb", "alpha must be > 0, got -1"),
         ),
         (
             ("run", "--dataset", "sms-spam", "--model", "lstm", "--param", "units=many"),

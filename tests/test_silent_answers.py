@@ -1,0 +1,73 @@
+"""No silent wrong answers at the runner and `predict`: a run on modified data says so in its
+record and its report row, invalid probabilities are never stored, and `predict` neither crashes on
+an unreadable input file nor hides that a text had no known token."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bench.errors import BenchError
+from bench.results import results_home
+from bench.runner import make_config, run
+from tests.test_cli import assert_one_line_error, bench
+
+
+def test_a_run_on_modified_data_is_recorded_and_marked_in_the_report(tiny_home):
+    # the tiny files fail their registered checksums; the tests opt in to using them
+    result = run(make_config("sms-spam", "nb", profile="quick"), results_dir=results_home())
+    assert result.data_modified and result.identity["data_modified"] is True
+    proc = bench("report", "--markdown", "--profile", "quick")
+    assert proc.returncode == 0, proc.stderr
+    assert "sms-spam (english, modified data)" in proc.stdout
+
+
+def test_invalid_probabilities_are_never_stored(tiny_home, monkeypatch):
+    from baselines.naive_bayes import NaiveBayes
+
+    monkeypatch.setattr(
+        NaiveBayes, "predict_proba", lambda self, docs: np.full((len(docs), 2), np.nan)
+    )
+    with pytest.raises(BenchError, match="invalid probabilities"):
+        run(make_config("sms-spam", "nb", profile="quick"), results_dir=results_home())
+    assert not list((results_home() / "runs").glob("*.json"))
+
+
+def test_predict_on_an_undecodable_input_file_is_one_line(tiny_home, tmp_path):
+    bench("run", "--dataset", "sms-spam", "--model", "nb", "--profile", "quick", "--quiet")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(np.random.default_rng(0).integers(128, 256, 2000, dtype=np.uint8)))
+    proc = bench(
+        "predict",
+        "--dataset",
+        "sms-spam",
+        "--model",
+        "nb",
+        "--profile",
+        "quick",
+        "--input",
+        str(junk),
+    )
+    assert_one_line_error(proc, "cannot read --input", "UTF-8")
+
+
+def test_predict_json_says_how_many_tokens_the_model_knew(tiny_home):
+    bench("run", "--dataset", "sms-spam", "--model", "nb", "--profile", "quick", "--quiet")
+    proc = bench(
+        "predict",
+        "--dataset",
+        "sms-spam",
+        "--model",
+        "nb",
+        "--profile",
+        "quick",
+        "--json",
+        "",
+        "zzqxv qqzzk",
+    )
+    assert proc.returncode == 0, proc.stderr
+    docs = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [d["known_tokens"] for d in docs] == [0, 0]
+    assert proc.stderr.count("warning:") == 2
