@@ -240,6 +240,16 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
 
 
 def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
+    from baselines.ngram.textfiles import MAX_SAMPLE, normalised_smoothings
+
+    def sample_count(text: str) -> int:
+        value = _integer_at_least(1, f"--sample draws 1 to {MAX_SAMPLE} sentences")(text)
+        if value > MAX_SAMPLE:
+            raise argparse.ArgumentTypeError(
+                f"--sample draws at most {MAX_SAMPLE} sentences, got {text!r}"
+            )
+        return value
+
     s = sub.add_parser(
         "ngram", help="an n-gram language model of your own text: perplexity, ARPA export"
     )
@@ -254,17 +264,18 @@ def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
         "--smoothing",
         required=True,
         metavar="NAME",
-        help="mle, add-k, witten-bell, absolute, kn, mkn (KenLM lmplz's estimate), stupid-backoff",
+        help=f"{', '.join(normalised_smoothings())} (mkn is KenLM lmplz's estimate)",
     )
     s.add_argument(
         "--arpa", metavar="OUT", help="also write the model as an ARPA file (interpolated methods)"
     )
     s.add_argument(
         "--sample",
-        type=sentences,
+        type=sample_count,
         default=0,
         metavar="N",
-        help="also print N sentences drawn from the model (up to 100 words each)",
+        help=f"also print N (1 to {MAX_SAMPLE}) sentences drawn from the model, up to 100 words "
+        "each",
     )
     s.add_argument("--seed", type=seed, default=0, help="the seed of --sample (default 0)")
     s.add_argument(
@@ -273,4 +284,4 @@ def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
         help="one JSON object: perplexity, "
         "perplexity_excl_oov, oov, tokens, fit_seconds, score_seconds, samples, ...",
     )
-    s.set_defaults(func=commands["ngram"])
+    s.set_defaults(func=commands["ngram"], interrupt_message="interrupted; nothing was written")

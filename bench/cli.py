@@ -369,9 +369,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
-        print(
-            "interrupted; completed runs are saved, run the same command again to resume",
-            file=sys.stderr,
-        )
+        grid = "interrupted; completed runs are saved, run the same command again to resume"
+        print(getattr(args, "interrupt_message", grid), file=sys.stderr)
         code = 130
     sys.exit(code)

@@ -11,11 +11,20 @@ import time
 from pathlib import Path
 
 from baselines.ngram import SMOOTHINGS
-from baselines.ngram.arpa import write_arpa
+from baselines.ngram.arpa import check_destination, write_arpa
 from core.errors import UnknownNameError
 from core.scoring import LMInputError, perplexity
 
 EXPORTABLE = "witten-bell, absolute, kn, mkn"
+#: the most sentences ``--sample`` draws: each word is drawn from a full distribution over the
+#: vocabulary, so a large N keeps the command busy long after the perplexity is known
+MAX_SAMPLE = 100
+
+
+def normalised_smoothings() -> list[str]:
+    """The smoothings whose scores are probabilities, so they have a perplexity: the ones
+    ``bench ngram`` accepts (it imports each class to ask)."""
+    return [name for name in SMOOTHINGS if SMOOTHINGS.get(name).normalised]
 
 
 def read_sentences(path: str | Path) -> list[list[str]]:
@@ -40,15 +49,17 @@ def read_sentences(path: str | Path) -> list[list[str]]:
     return sentences
 
 
-def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
+def _model_class(smoothing: str, order: int, arpa: str | Path | None, sample: int) -> type:
+    """The class for ``smoothing``, once every setting is checked; before any file is read."""
     try:
         cls = SMOOTHINGS.get(smoothing)
     except UnknownNameError as exc:
         raise LMInputError(str(exc)) from None
     if not cls.normalised:
         raise LMInputError(
-            f"{smoothing} scores are not probabilities, so it has no perplexity; "
-            "choose a normalised smoothing such as mkn"
+            f"{smoothing} scores rank continuations but are not probabilities (they do not sum "
+            "to one), so it has no perplexity to report; choose one of "
+            f"{', '.join(normalised_smoothings())}"
         )
     if arpa is not None and not cls.exportable:
         raise LMInputError(
@@ -57,6 +68,10 @@ def _model_class(smoothing: str, order: int, arpa: str | Path | None) -> type:
         )
     if order < 1:
         raise LMInputError(f"--order must be at least 1, got {order}")
+    if not 0 <= sample <= MAX_SAMPLE:
+        raise LMInputError(f"--sample draws 1 to {MAX_SAMPLE} sentences, got {sample}")
+    if arpa is not None:
+        check_destination(arpa)
     return cls
 
 
@@ -71,13 +86,15 @@ def evaluate_files(
     seed: int = 0,
 ) -> dict:
     """Fit ``smoothing`` of ``order`` on ``train``, score ``test``; optionally write the ARPA file
-    and draw ``sample`` sentences from the model (``samples``: strings, reproducible for ``seed``).
+    (atomically) and draw ``sample`` sentences, at most ``MAX_SAMPLE``, from the model
+    (``samples``: strings, reproducible for ``seed``). Settings and the ARPA destination are
+    checked before any file is read.
 
     Returns ``perplexity`` (OOVs included; ``None`` when infinite, as for an MLE model meeting an
     unseen n-gram), ``perplexity_excl_oov``, ``oov``, ``tokens`` (words and ``</s>``, as KenLM
     counts them), ``fit_seconds`` and ``score_seconds`` (file reading excluded), and the setup.
     """
-    cls = _model_class(smoothing, order, arpa)
+    cls = _model_class(smoothing, order, arpa, sample)
     train_sentences, test_sentences = read_sentences(train), read_sentences(test)
     start = time.perf_counter()
     model = cls(order=order).fit(train_sentences)
@@ -85,7 +102,8 @@ def evaluate_files(
     start = time.perf_counter()
     ppl = perplexity(model, test_sentences)
     score_seconds = time.perf_counter() - start
-    if arpa is not None:
+    samples = [" ".join(words) for words in model.sample(sample, seed=seed)] if sample else []
+    if arpa is not None:  # last, so an interrupt before it leaves no file behind
         write_arpa(model, arpa)
 
     def finite(x: float) -> float | None:  # JSON has no infinity
@@ -108,5 +126,5 @@ def evaluate_files(
         "ngrams": [len(t) for t in model.tables_],
         "arpa": str(arpa) if arpa is not None else None,
         "seed": seed,
-        "samples": [" ".join(words) for words in model.sample(sample, seed=seed)] if sample else [],
+        "samples": samples,
     }
