@@ -26,7 +26,6 @@ def _integer_at_least(minimum: int, what: str) -> Callable[[str], int]:
 
 seed = _integer_at_least(0, "a seed is a non-negative integer")
 documents = _integer_at_least(1, "a number of documents is a positive integer")
-sentences = _integer_at_least(0, "a number of sentences is a non-negative integer")
 
 
 RESULTS_DIR_HELP = "default: $BENCH_RESULTS_DIR or ./bench-results"
