@@ -65,7 +65,9 @@ def test_korean_run_saves_its_model_and_predict_uses_it(tiny_home, tmp_path, cap
     )
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert len(rows) == 2 and all(set(r) == {"label", "probability"} for r in rows)
+    assert len(rows) == 2
+    assert all(set(r) == {"label", "probability", "known_tokens"} for r in rows)
+    assert all(r["known_tokens"] > 0 for r in rows)
     assert all(r["label"] in result.classes and 0.5 <= r["probability"] <= 1 for r in rows)
 
     code, out, _ = cli(
