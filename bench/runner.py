@@ -6,11 +6,7 @@ Data flows one way: loader -> tokenizer -> model.fit / predict_proba -> metrics 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import pickle
-import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,12 +30,19 @@ from bench.results import (
     run_path,
     save_result,
     stored_result,
-    write_json_atomic,
+)
+from bench.saved_models import (
+    UnreadableModelError,
+    latest_model,
+    load_model,
+    require_keys,
+    save_model,
 )
 from bench.slicing import stratified_slice as _slice  # the LM task slices its corpora the same way
 from bench.storage import UnwritableResultsError, check_writable, unwritable
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 from bench.tokenizers.cache import TokenizedSplit, tokenize_corpus
+from core.progress import say, stderr_guarded
 
 
 def make_config(
@@ -142,14 +145,21 @@ def _sklearn_parameter_error() -> type[Exception]:
 
 def _log(msg: str, quiet: bool) -> None:
     if not quiet:
-        print(msg, file=sys.stderr, flush=True)
+        say(msg)  # never raises: a closed stderr must not cost the run its result
 
 
 def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = False) -> RunResult:
     """Run one configuration end to end and (if ``results_dir``) store its result atomically.
 
     Before any data is read, ``results_dir`` is checked to be writable (``UnwritableResultsError``
-    otherwise) and an invalid result file already at the run's path is quarantined."""
+    otherwise) and an invalid result file already at the run's path is quarantined. Nothing
+    written to stderr meanwhile can fail the run: a closed stderr only drops the progress lines
+    (``core.progress``)."""
+    with stderr_guarded():
+        return _run(config, results_dir, quiet)
+
+
+def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     if results_dir is not None:
         check_writable(results_dir, ("runs", "models"))
@@ -292,74 +302,6 @@ def _keep_model(
     return size, target if results_dir else None
 
 
-def save_model(model, directory: Path, manifest: dict) -> int:
-    """Save a fitted model and its manifest (dataset, classes, tokenizer...) into ``directory``
-    atomically: written into a temporary sibling folder, then renamed. Returns its size in bytes.
-
-    Models with ``save(dir)`` save themselves (the Keras ones: architecture, weights, vocabulary);
-    the others are pickled.
-    """
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-    try:
-        if hasattr(model, "save"):
-            model.save(tmp)
-            fmt = "save"
-        else:
-            with open(tmp / "model.pkl", "wb") as fh:
-                pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fmt = "pickle"
-        saved_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-        write_json_atomic(tmp / "manifest.json", {**manifest, "format": fmt, "saved_at": saved_at})
-        size = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
-        os.chmod(tmp, 0o755)  # mkdtemp creates it private; saved models are for everyone to read
-        old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-        if directory.exists():
-            os.replace(directory, old)
-        os.replace(tmp, directory)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return size
-
-
-def load_model(directory: Path):
-    """The fitted model saved in ``directory`` and its manifest."""
-    from core.registry import load_object
-
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    if manifest["format"] == "pickle":
-        with open(directory / "model.pkl", "rb") as fh:
-            return pickle.load(fh), manifest
-    return load_object(manifest["target"]).load(directory), manifest
-
-
-def latest_model(
-    results_dir: Path,
-    dataset: str,
-    model: str,
-    profile: str,
-    *,
-    tokenizer: str | None = None,
-    seed: int | None = None,
-) -> Path | None:
-    """The folder of the most recently saved model of that configuration, if any."""
-    found = []
-    for path in (results_dir / "models").glob("*/manifest.json"):
-        try:
-            m = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        if (
-            (m["dataset"], m["model"], m["profile"]) == (dataset, model, profile)
-            and tokenizer in (None, m["tokenizer"]["name"])
-            and seed in (None, m["seed"])
-        ):
-            found.append((m["saved_at"], path.parent))
-    return max(found)[1] if found else None
-
-
 def predict(
     dataset: str,
     model: str,
@@ -378,18 +320,25 @@ def predict(
     stderr: its prediction says nothing about it. ``with_known_tokens`` adds each text's count of
     known tokens as a third element. Invalid probabilities (NaN) are an error, never printed."""
     get_dataset(dataset), get_model(model), get_profile(profile)
-    folder = latest_model(results_dir, dataset, model, profile, tokenizer=tokenizer, seed=seed)
-    if folder is None:
-        cmd = f"python -m bench run --dataset {dataset} --model {model} --profile {profile}"
-        cmd += f" --tokenizer {tokenizer}" if tokenizer else ""
-        cmd += f" --seed {seed}" if seed is not None else ""
-        cmd += f" --results-dir {results_dir}" if results_dir != results_home() else ""
-        raise BenchError(
-            f"no saved {model} model for {dataset} (profile {profile}) in {results_dir}; "
-            f"make one with: {cmd}"
-        )
-    clf, manifest = load_model(folder)
-    tok = make_tokenizer(manifest["tokenizer"]["name"], **manifest["tokenizer"]["options"])
+    cmd = f"python -m bench run --dataset {dataset} --model {model} --profile {profile}"
+    cmd += f" --tokenizer {tokenizer}" if tokenizer else ""
+    cmd += f" --seed {seed}" if seed is not None else ""
+    cmd += f" --results-dir {results_dir}" if results_dir != results_home() else ""
+    try:
+        folder = latest_model(results_dir, dataset, model, profile, tokenizer=tokenizer, seed=seed)
+        if folder is None:
+            raise BenchError(
+                f"no saved {model} model for {dataset} (profile {profile}) in {results_dir}; "
+                f"make one with: {cmd}"
+            )
+        clf, manifest = load_model(folder)
+        require_keys(folder, manifest, ("classes", "tokenizer"))
+        tok_config = manifest["tokenizer"]
+        if not isinstance(tok_config, dict) or not {"name", "options"} <= tok_config.keys():
+            raise UnreadableModelError(folder, "manifest.json has no tokenizer name and options")
+    except UnreadableModelError as exc:  # name the command that makes this configuration again
+        raise UnreadableModelError(exc.folder, exc.why, cmd) from None
+    tok = make_tokenizer(tok_config["name"], **tok_config["options"])
     docs = [tok(t) for t in texts]
     proba = np.asarray(clf.predict_proba(docs), dtype=np.float64)
     if not np.isfinite(proba).all() or not np.allclose(proba.sum(axis=1), 1.0, atol=1e-6):
@@ -406,10 +355,9 @@ def predict(
     for text, n in zip(texts, known):
         if n == 0:
             what = "is empty" if not text.strip() else "has no token the model knows"
-            print(
+            say(
                 f"warning: {text[:60]!r} {what}: its prediction is the model's answer to no "
-                "words at all (mostly the training classes' balance)",
-                file=sys.stderr,
+                "words at all (mostly the training classes' balance)"
             )
     best = proba.argmax(axis=1)
     out = [(manifest["classes"][k], float(proba[i, k])) for i, k in enumerate(best)]

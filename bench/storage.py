@@ -11,12 +11,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from bench.errors import BenchError
+from core.progress import say
 
 
 class UnwritableResultsError(BenchError, OSError):
@@ -103,10 +103,8 @@ def quarantine(path: Path, results_dir: Path, reason: str) -> Path:
         os.replace(path, target)
     except OSError as exc:
         raise unwritable(target, exc) from exc
-    print(
+    say(
         f"quarantined {path.parent.name}/{path.name} ({reason}): moved to {target}; "
-        "the run will be done again",
-        file=sys.stderr,
-        flush=True,
+        "the run will be done again"
     )
     return target

@@ -3,12 +3,13 @@ progress, timing, early stopping, the optimizer and its learning-rate schedules.
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 
 import keras
 import numpy as np
+
+from core.progress import say
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class EpochTimer(keras.callbacks.Callback):
         self._batches += 1
         now = time.perf_counter()
         if self.verbose and now - self._last > self.every:
-            print(f"  {self.progress(now - self._t0)}", file=sys.stderr, flush=True)
+            say(f"  {self.progress(now - self._t0)}")
             self._last = now
 
     def progress(self, elapsed: float) -> str:
@@ -152,11 +153,9 @@ class EpochTimer(keras.callbacks.Callback):
         self.records.append(rec)
         if self.verbose:
             metrics = ", ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items())
-            print(
+            say(
                 f"  epoch {epoch + 1}: {metrics} ({rec['seconds']:.1f}s, "
-                f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)",
-                file=sys.stderr,
-                flush=True,
+                f"{rec[f'train_{self.unit}_per_s']:,.0f} {self.unit}/s)"
             )
 
 
@@ -182,7 +181,7 @@ class Progress:
         self.done += n
         now = time.perf_counter()
         if self.verbose and now - self._last > self.every:
-            print(f"  {self.line(now - self._t0)}", file=sys.stderr, flush=True)
+            say(f"  {self.line(now - self._t0)}")
             self._last = now
 
     def line(self, elapsed: float) -> str:

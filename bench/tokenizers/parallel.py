@@ -11,12 +11,12 @@ import atexit
 import json
 import multiprocessing
 import os
-import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from bench.errors import BenchError
 from bench.tokenizers.base import Tokenizer
+from core.progress import say
 
 PROGRESS_EVERY_S = 5.0
 #: Fewer documents than this per worker and start-up (a JVM: seconds) outweighs the gain.
@@ -57,11 +57,9 @@ class Progress:
             self.last = now
             rate = self.done / (now - self.start)
             left = (self.total - self.done) / rate if rate else 0.0
-            print(
+            say(
                 f"  {self.label}: {self.done:,}/{self.total:,} docs, {rate:,.0f} docs/s, "
-                f"{left:,.0f}s left",
-                file=sys.stderr,
-                flush=True,
+                f"{left:,.0f}s left"
             )
 
 
