@@ -86,8 +86,9 @@ def _lock(path: Path, *, blocking: bool) -> RunLock | None:
 
 def remove_stale_temp_files(result_path: Path) -> list[Path]:
     """Delete what a killed run of ``result_path`` left half-written: its result's temp files and
-    its model's temporary folders (``<results>/models/.<run id>.*``, see ``saved_models.save_model``).
-    Call only while holding the run's lock: nobody else may be writing them then."""
+    its model's temporary folders (``<results>/models/.<run id>.*``, see
+    ``saved_models.save_model``). Call only while holding the run's lock: nobody else may be
+    writing them then."""
     removed = list(result_path.parent.glob(f".{result_path.name}.*.tmp"))
     for tmp in removed:
         tmp.unlink(missing_ok=True)
