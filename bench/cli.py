@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from bench.errors import BenchError
+from core.progress import say, stderr_guarded
 
 
 def _results_dir(args) -> Path:
@@ -363,13 +364,15 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        code = args.func(args)
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        grid = "interrupted; completed runs are saved, run the same command again to resume"
-        print(getattr(args, "interrupt_message", grid), file=sys.stderr)
-        code = 130
+    # progress never decides whether a result is saved: a closed stderr only silences it
+    with stderr_guarded():
+        try:
+            code = args.func(args)
+        except BenchError as exc:
+            say(f"error: {exc}")
+            code = 2
+        except KeyboardInterrupt:
+            grid = "interrupted; completed runs are saved, run the same command again to resume"
+            say(getattr(args, "interrupt_message", grid))
+            code = 130
     sys.exit(code)
