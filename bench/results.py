@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import typing
@@ -159,6 +160,8 @@ class RunResult:
         Keys this type does not have are ignored."""
         if not isinstance(data, dict):
             raise InvalidResultError(f"expected a JSON object, got {_json_type(data)}")
+        if data.get("task", "classification") != "classification":
+            raise InvalidResultError(f"a {data['task']!r} result, not a classification run")
         missing = [f.name for f in fields(cls) if f.name not in data and _required(f)]
         if missing:
             raise InvalidResultError(f"missing {', '.join(missing)}")
@@ -174,8 +177,25 @@ class RunResult:
                 f"run_id {data['run_id']} is not the hash of its identity "
                 f"({run_id(data['identity'])})"
             )
+        _check_consistent(data)
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _check_consistent(data: dict) -> None:
+    """The measurements must agree with what they were computed from: the run id covers only the
+    configuration, so an edited figure would otherwise pass as measured."""
+    matrix, n = data["confusion_matrix"], data["test_size"]
+    if sum(map(sum, matrix)) != n:
+        raise InvalidResultError(f"the confusion matrix does not count the {n} test documents")
+    hits = sum(row[i] for i, row in enumerate(matrix) if i < len(row))
+    if n and not math.isclose(hits / n, data["accuracy"], rel_tol=1e-9, abs_tol=1e-12):
+        raise InvalidResultError(
+            f"accuracy {data['accuracy']!r} is not what its confusion matrix gives ({hits / n!r})"
+        )
+    pred, gold = data.get("test_predictions") or [], data.get("test_labels") or []
+    if pred and (len(pred) != len(gold) or sum(p == g for p, g in zip(pred, gold)) != hits):
+        raise InvalidResultError("the stored test predictions do not give its confusion matrix")
 
 
 def _required(f) -> bool:
@@ -254,25 +274,15 @@ def load_run(path: Path) -> RunResult:
     return result
 
 
-def _is_other_task(path: Path) -> bool:
-    """Whether ``path`` holds a result of another task (a language-model run): not ours to judge."""
-    try:
-        doc = _read_json(path)
-    except InvalidResultError:
-        return False
-    return isinstance(doc, dict) and doc.get("task") not in (None, "classification")
-
-
 def read_results(results_dir: Path) -> tuple[list[RunResult], list[str]]:
     """Every valid run result under ``results_dir/runs``, and one line naming each run file left
-    out and why (``runs/<name> (<reason>)``). Temp files and other tasks' results are ignored."""
+    out and why (``runs/<name> (<reason>)``). Temp files are ignored."""
     out, problems = [], []
     for path in sorted((results_dir / "runs").glob("*.json")):
         try:
             out.append(load_run(path))
         except InvalidResultError as exc:
-            if not _is_other_task(path):
-                problems.append(f"{path.parent.name}/{path.name} ({exc})")
+            problems.append(f"{path.parent.name}/{path.name} ({exc})")
     return out, problems
 
 

@@ -71,3 +71,26 @@ def test_predict_json_says_how_many_tokens_the_model_knew(tiny_home):
     docs = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d["known_tokens"] for d in docs] == [0, 0]
     assert proc.stderr.count("warning:") == 2
+
+
+def test_an_edited_figure_does_not_pass_as_measured(tiny_home):
+    from bench.results import InvalidResultError, load_run, run_path
+
+    config = make_config("r8", "nb", profile="quick")
+    result = run(config, results_dir=results_home(), quiet=True)
+    path = run_path(results_home(), config, result.run_id)
+    doc = json.loads(path.read_text())
+    assert load_run(path).accuracy == doc["accuracy"]
+    for field, value in (("accuracy", 0.25), ("test_predictions", [0] * result.test_size)):
+        path.write_text(json.dumps({**doc, field: value}))
+        with pytest.raises(InvalidResultError):
+            load_run(path)
+
+
+def test_a_file_of_another_task_in_runs_is_named(tiny_home):
+    bench("run", "--dataset", "sms-spam", "--model", "nb", "--profile", "quick", "--quiet")
+    stray = results_home() / "runs" / "r8__nb__english__quick__seed9__0000000000000000.json"
+    stray.write_text('{"task": "garbage"}')
+    proc = bench("report", "--markdown")
+    assert proc.returncode == 0, proc.stderr
+    assert stray.name in proc.stderr and "not a classification run" in proc.stderr
