@@ -1,5 +1,5 @@
 """Stored results as Markdown tables (``bench report --markdown``), to paste into a README, a
-paper or an issue instead of copying figures by hand.
+paper or a bug report instead of copying figures by hand.
 
 Classification: one row per model, one column per dataset, each cell the mean test accuracy over
 the stored seeds with their standard deviation and count; a model run with a tokenizer other than

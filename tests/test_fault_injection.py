@@ -2,7 +2,7 @@
 corrupt data file, unusable results folders (a regular file, a read-only and a full file system),
 SIGKILL and SIGINT at seeded points of a quick grid, and two grids sharing a folder. After each,
 ``bench all`` completes, every expected run has exactly one valid record, nothing half-written is
-left behind and the report renders (issue "No silent wrong answers").
+left behind and the report renders.
 
 The read-only and full folders are small tmpfs mounts; where this process may not mount one (not
 root, no CAP_SYS_ADMIN, no ``mount``), those cases are skipped with the reason.
