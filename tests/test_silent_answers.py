@@ -94,3 +94,30 @@ def test_a_file_of_another_task_in_runs_is_named(tiny_home):
     proc = bench("report", "--markdown")
     assert proc.returncode == 0, proc.stderr
     assert stray.name in proc.stderr and "not a classification run" in proc.stderr
+
+
+def test_a_grid_whose_stderr_is_closed_still_saves_every_run(tiny_home):
+    import subprocess
+    import sys
+
+    from bench.results import load_run
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench",
+        "all",
+        "--profile",
+        "quick",
+        "--datasets",
+        "sms-spam",
+        "--models",
+        "nb",
+        "tfidf-lr",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stderr.close()  # the reader of progress goes away at once
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0 and "report:" in out
+    runs = sorted((results_home() / "runs").glob("*.json"))
+    assert len(runs) == 2 and all(load_run(p).model in ("nb", "tfidf-lr") for p in runs)
