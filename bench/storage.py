@@ -8,7 +8,6 @@ and never a half-written file left behind.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import BenchError
+from core.errors import why_unwritable
 from core.progress import say
 
 
@@ -54,15 +54,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def unwritable(path: Path, exc: OSError) -> UnwritableResultsError:
     """The one-line error for a write to ``path`` that failed with ``exc``."""
-    why = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EROFS: "the file system is read-only",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOTDIR: "a regular file is in the way of a folder",
-        errno.EEXIST: "a regular file is in the way of a folder",
-    }.get(exc.errno, exc.strerror or str(exc))
+    why = why_unwritable(exc)
     return UnwritableResultsError(
         f"cannot write {path}: {why}; free space, fix the permissions or choose another "
         "folder with --results-dir or BENCH_RESULTS_DIR"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import UserError
+from core.errors import UserError, why_unwritable
 
 _LOG10 = 1.0 / math.log(10.0)
 _FLOOR = -99.0  # the ARPA convention for log10(0), e.g. <s>, which is never predicted
@@ -36,17 +36,7 @@ def _log10(values: np.ndarray) -> np.ndarray:
 
 
 def _unwritable(path: Path, exc: OSError) -> ArpaWriteError:
-    why = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EROFS: "the file system is read-only",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOENT: "its folder cannot be created there",
-        errno.ENOTDIR: "a regular file is in the way of its folder",
-        errno.EEXIST: "a regular file is in the way of its folder",
-        errno.EISDIR: "it is a folder",
-    }.get(exc.errno, exc.strerror or str(exc))
+    why = why_unwritable(exc)
     return ArpaWriteError(
         f"cannot write the ARPA file {path}: {why}; free space, fix the permissions or give "
         "--arpa another file"
