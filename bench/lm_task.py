@@ -22,45 +22,22 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
 from bench import sysinfo
 from bench.datasets import get_dataset
+from bench.lm_corpus import lm_corpus
+from bench.lm_fit import Fitted, _fitted_neural_lm
 from bench.lm_jobs import LMJob, lm_jobs
 from bench.lm_results import LMResult
+from bench.lm_samples import samples_of
 from bench.models import LANGUAGE_MODELS
 from bench.profiles import LMPlan, get_profile
-from bench.results import run_id, write_json_atomic
-from bench.slicing import stratified_slice
+from bench.results import write_json_atomic
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 
 __all__ = ["LMJob", "lm_corpus", "lm_jobs", "run_lm_dataset", "samples_of"]
-
-
-def lm_corpus(dataset: str, tokenizer_name: str, plan: LMPlan):
-    """(spec, tokenizer, train sentences, test sentences): one document per sentence, empty ones
-    dropped (a blank line would score only ``</s>``)."""
-    from bench.tokenizers.cache import tokenize_corpus
-
-    spec = get_dataset(dataset)
-    tokenizer = make_tokenizer(tokenizer_name)
-    data = spec.load()
-    train = stratified_slice(data.train, plan.max_train_docs)
-    test = stratified_slice(data.test, plan.max_test_docs)
-    tr = tokenize_corpus(spec, "train", train.texts, tokenizer, keep_workers=True)
-    te = tokenize_corpus(spec, "test", test.texts, tokenizer)
-    return spec, tokenizer, [d for d in tr.docs if d], [d for d in te.docs if d]
-
-
-class Fitted(NamedTuple):
-    """A fitted neural LM, the seconds its training took, and the saved model it came from (None:
-    trained by this run)."""
-
-    lm: object
-    fit_seconds: float
-    restored: dict | None
 
 
 @dataclass
@@ -303,26 +280,6 @@ def _report(dataset: str, job: LMJob, result) -> None:
         )
 
 
-#: what a fitted LM writes into its result, for a reader to see what the perplexity means:
-#: sentences drawn from ``<s>`` (3 per temperature, at most 30 words); the n-gram models (each
-#: smoothing at its highest order) sample their distribution as it is (temperature 1), the neural
-#: ones also sharpened (0.7)
-SAMPLE_SENTENCES, SAMPLE_WORDS, NEURAL_TEMPERATURES = 3, 30, (1.0, 0.7)
-
-
-def samples_of(lm, seed: int, *, neural: bool) -> list[dict]:
-    """``[{"temperature", "seed", "sentences"}]``: sentences sampled from a fitted LM, words joined
-    by spaces (``</s>`` ends a sentence and is not shown; one that reached the word limit ends in
-    ``…``)."""
-    out = []
-    for temperature in NEURAL_TEMPERATURES if neural else (1.0,):
-        kwargs = {"temperature": temperature} if neural else {}
-        drawn = lm.sample(SAMPLE_SENTENCES, seed=seed, max_length=SAMPLE_WORDS, **kwargs)
-        sentences = [" ".join(w) + (" …" if len(w) >= SAMPLE_WORDS else "") for w in drawn]
-        out.append({"temperature": temperature, "seed": seed, "sentences": sentences})
-    return out
-
-
 def _fitted(job: LMJob, run: _Run) -> Fitted:
     """``job``'s neural LM: fitted earlier in this run, else restored or fitted and saved."""
     if job.run_id not in run.fitted:
@@ -330,67 +287,3 @@ def _fitted(job: LMJob, run: _Run) -> Fitted:
             job.model, job.identity, run.vocab, run.train, run.models_dir, run.force
         )
     return run.fitted[job.run_id]
-
-
-def _fitted_neural_lm(
-    name: str, identity: dict, vocab, train, models_dir: Path, force: bool
-) -> Fitted:
-    """The neural LM of ``identity`` restored from ``models_dir/<run id>`` if a run fitted it before
-    (and ``force`` is off), else fitted on ``train`` and saved there atomically before it is scored,
-    so an interrupted scoring pass does not cost the training again."""
-    from bench.locks import remove_stale_model_folders
-    from bench.runner import save_model
-
-    rid = run_id(identity)
-    folder = models_dir / rid
-    if folder.is_dir() and not force:
-        restored = _restored(name, identity, folder)
-        if restored is not None:
-            return restored
-    t0 = time.perf_counter()
-    lm = _neural_lm(name, identity["seed"], vocab, identity["params"]).fit(train)
-    fit_s = time.perf_counter() - t0
-    remove_stale_model_folders(models_dir, rid)  # a save killed half-way
-    save_model(
-        lm,
-        folder,
-        {
-            "target": LANGUAGE_MODELS.get(name).target,
-            "run_id": rid,
-            "identity": identity,
-            "fit_seconds": fit_s,
-        },
-    )
-    return Fitted(lm, fit_s, None)
-
-
-def _restored(name: str, identity: dict, folder: Path) -> Fitted | None:
-    """The LM saved in ``folder``, or None when it cannot be read (it is then fitted again)."""
-    from bench.runner import load_model
-
-    t0 = time.perf_counter()
-    try:
-        lm, manifest = load_model(folder)
-    except (OSError, KeyError, ValueError) as exc:
-        print(
-            f"  {name}: the saved model in {folder} cannot be read ({exc}); fitting it again",
-            file=sys.stderr,
-            flush=True,
-        )
-        return None
-    restored = {
-        "folder": str(folder),
-        "saved_at": manifest["saved_at"],
-        "load_seconds": round(time.perf_counter() - t0, 3),
-    }
-    print(
-        f"  {identity['dataset']} {name}: restored the model fitted at {manifest['saved_at']} "
-        f"({manifest['fit_seconds']:.0f}s of training)",
-        file=sys.stderr,
-        flush=True,
-    )
-    return Fitted(lm, manifest["fit_seconds"], restored)
-
-
-def _neural_lm(name: str, seed: int, vocab, params: dict):
-    return LANGUAGE_MODELS.get(name).cls()(seed=seed, vocabulary=vocab, **params)

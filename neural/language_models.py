@@ -27,26 +27,22 @@ conventions), so perplexities compare on the same tokens:
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import keras
 import numpy as np
 
-from neural.batching import stream_window_count, stream_windows
+from neural.lm_fitting import LMFitting
 from neural.lm_layers import CELLS, ResetAtStart, SentenceStarts, TiedEmbedding
-from neural.settings import SignatureSettings, setting_names
-from neural.training import Progress
-from neural.vocab import PAD, UNK, Vocabulary
+from neural.lm_sampling import LMSampling
+from neural.lm_saving import LMSaving
+from neural.lm_scoring import LMScoring
+from neural.settings import SignatureSettings
+from neural.vocab import BOS, EOS, PAD, UNK, Vocabulary
 
-BOS, EOS = "<s>", "</s>"
 SPECIALS = (PAD, UNK, BOS, EOS)
 #: constructor arguments that are not settings of the model: ``params()`` reports every other one
 #: (:meth:`RecurrentLM.save` keeps the seed and ``verbose`` beside them, a given vocabulary as the
 #: fitted one)
 _NOT_SETTINGS = ("seed", "vocabulary", "verbose")
-#: what fit learns besides the weights and the vocabulary, saved with a fitted model
-_FITTED = ("history_", "best_epoch_", "seconds_per_epoch_", "train_tokens_per_s_")
 
 
 def count_tokens(sentences: list[list[str]]) -> int:
@@ -54,7 +50,7 @@ def count_tokens(sentences: list[list[str]]) -> int:
     return sum(len(s) + 1 for s in sentences)
 
 
-class RecurrentLM(SignatureSettings):
+class RecurrentLM(LMFitting, LMScoring, LMSampling, LMSaving, SignatureSettings):
     """A word-level RNN language model; subclasses choose the recurrent ``cell``.
 
     Training batches are ``batch_size`` rows of ``seq_len`` tokens from the shuffled stream of
@@ -235,301 +231,6 @@ class RecurrentLM(SignatureSettings):
             None,
         )
 
-    def _stream(self, seqs: list[np.ndarray], rng: np.random.Generator):
-        """Training windows (:func:`stream_windows`), the sentences shuffled anew each epoch."""
-        import tensorflow as tf
-
-        from neural.batching import to_dataset
-
-        eos, shape = self.vocab_.stoi[EOS], (self.batch_size, self.seq_len)
-
-        def batches():
-            yield from zip(
-                *stream_windows(seqs, rows=shape[0], seq_len=shape[1], eos_id=eos, rng=rng)
-            )
-
-        n_batches = stream_window_count(seqs, rows=shape[0], seq_len=shape[1])
-        spec = (
-            tf.TensorSpec(shape, tf.int32),
-            tf.TensorSpec(shape, tf.int32),
-            tf.TensorSpec(shape, tf.float32),
-        )
-        return to_dataset(batches, spec).apply(tf.data.experimental.assert_cardinality(n_batches))
-
-    def _sentences(self, seqs: list[np.ndarray]):
-        """``(inputs, targets, weights)`` batches of whole sentences, each read from a fresh
-        state."""
-        import tensorflow as tf
-
-        from neural.batching import plan_batches, to_dataset
-        from neural.vocab import pad
-
-        lengths = np.array([len(s) - 1 for s in seqs])
-        plan = plan_batches(lengths, batch_size=4 * self.batch_size, max_tokens=self.batch_tokens)
-
-        def batches():
-            for idx in plan:
-                x, y = pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
-                yield x, y, (y != 0).astype(np.float32)
-
-        spec = tf.TensorSpec((None, None), tf.int32)
-        signature = (spec, spec, tf.TensorSpec((None, None), tf.float32))
-        return to_dataset(batches, signature).apply(
-            tf.data.experimental.assert_cardinality(len(plan))
-        )
-
-    def fit(self, sentences: list[list[str]]) -> "RecurrentLM":
-        """Build the vocabulary from all ``sentences``, then train on all but a random validation
-        share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
-        from neural.lm_training import LMTrainer
-        from neural.training import train
-
-        keras.utils.set_random_seed(self.seed)
-        self.vocab_ = self._build_vocabulary(sentences)
-        rng = np.random.default_rng(self.seed)
-        train_idx, val_idx = self.split(len(sentences), rng)
-        seqs = [self._ids(s) for s in sentences]
-        train_seqs = [seqs[i] for i in train_idx]
-        val_seqs = [seqs[i] for i in val_idx] or train_seqs
-        self._new_model()
-        trainer = LMTrainer(
-            self.model_,
-            self.hidden_,
-            self.output_weights_,
-            num_sampled=self.sampled_softmax,
-            unigram_counts=self._target_counts(train_seqs) if self.sampled_softmax else None,
-            stateful_hidden=self.stateful_hidden_,
-            batch_size=self.batch_size,
-        )
-        callbacks = []
-        if self.carry_state:  # each epoch's stream is shuffled anew: start it from zero states
-            callbacks.append(
-                keras.callbacks.LambdaCallback(on_epoch_begin=lambda *_: trainer.reset_states())
-            )
-        stream, val_batches = self._stream(train_seqs, rng), self._sentences(val_seqs)
-        jit = False if self.sampled_softmax else "auto"  # the candidate sampler has no XLA kernel
-        outcome = train(
-            trainer,
-            stream,
-            val_batches,
-            self._training_settings(),
-            callbacks=callbacks,
-            n_train=sum(len(s) - 1 for s in train_seqs),
-            compile_args={"jit_compile": jit},
-        )
-        self.history_, self.best_epoch_ = outcome.history, outcome.best_epoch
-        self.seconds_per_epoch_, self.train_tokens_per_s_ = (
-            outcome.seconds_per_epoch,
-            outcome.items_per_s,
-        )
-        return self
-
-    def _training_settings(self):
-        """The shared loop's settings (``neural.training.train``): ``decay_epochs`` caps the epochs
-        and its cosine ends with the last of them; without it ``lr_decay`` acts on plateaus."""
-        from neural.training import TrainingSettings
-
-        epochs = min(self.epochs, self.decay_epochs) if self.decay_epochs else self.epochs
-        return TrainingSettings(
-            epochs=epochs,
-            patience=self.patience,
-            learning_rate=self.learning_rate,
-            clipnorm=self.clipnorm,
-            ema_momentum=self.ema_momentum,
-            cosine=bool(self.decay_epochs),
-            plateau_factor=self.lr_decay,
-            unit="tokens",
-            verbose=self.verbose,
-        )
-
-    def split(
-        self, n_sentences: int, rng: np.random.Generator | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Indices of the training and validation sentences among the ``n_sentences`` given to
-        :meth:`fit` (``validation_fraction`` of them, drawn with the model's seed), as fit uses
-        them."""
-        order = (rng or np.random.default_rng(self.seed)).permutation(n_sentences)
-        n_val = max(1, int(round(self.validation_fraction * n_sentences))) if n_sentences > 1 else 0
-        return order[n_val:], order[:n_val]
-
-    def _target_counts(self, seqs: list[np.ndarray]) -> np.ndarray:
-        """How often each vocabulary entry is a training target (the sampler's distribution)."""
-        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
-        return np.bincount(targets, minlength=len(self.vocab_))
-
-    def token_scores(self, sentences: list[list[str]]):
-        """Natural-log probability of every word and ``</s>``, in order, with OOV flags and each
-        sentence's first token (a ``core.scoring.TokenScores``)."""
-        import tensorflow as tf
-
-        from core.scoring import TokenScores
-
-        seqs = [self._ids(s) for s in sentences]
-        lengths, starts, targets = self._flat_targets(seqs)
-        log_probs = np.zeros(int(lengths.sum()))
-        score = self._scorer()
-        progress = Progress("scoring", len(log_probs), "tokens", verbose=self.verbose)
-        for idx, x, y in self._scoring_batches(seqs, lengths):
-            lp = score(tf.constant(x), tf.constant(y)).numpy().astype(np.float64)
-            for row, i in enumerate(idx):
-                log_probs[starts[i] : starts[i] + lengths[i]] = lp[row, : lengths[i]]
-            progress.update(int(lengths[idx].sum()))
-        return TokenScores(log_probs, targets == self.vocab_.unk_id, starts)
-
-    def context_vectors(
-        self, sentences: list[list[str]]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The vector the output layer reads before each scored token, that token's id and each
-        sentence's first token, in :meth:`token_scores`'s order: ``(float32 (tokens, embed_dim),
-        int32 (tokens,), int64 (sentences,))``. Each sentence is read alone from a fresh state, as
-        in scoring (the keys of a kNN-LM)."""
-        import tensorflow as tf
-
-        seqs = [self._ids(s) for s in sentences]
-        lengths, starts, targets = self._flat_targets(seqs)
-        vectors = np.zeros(
-            (int(lengths.sum()), int(self.hidden_.output.shape[-1])), dtype=np.float32
-        )
-        hidden = self._hidden_fn()
-        progress = Progress("context vectors", len(vectors), "tokens", verbose=self.verbose)
-        for idx, x, _ in self._scoring_batches(seqs, lengths):
-            h = hidden(tf.constant(x)).numpy().astype(np.float32, copy=False)
-            for row, i in enumerate(idx):
-                vectors[starts[i] : starts[i] + lengths[i]] = h[row, : lengths[i]]
-            progress.update(int(lengths[idx].sum()))
-        return vectors, targets, starts
-
-    def _hidden_fn(self):
-        """A graph function ``inputs -> the vectors the output layer reads`` (one trace for every
-        batch shape; run eagerly, the recurrence would step through Python)."""
-        import tensorflow as tf
-
-        if getattr(self, "_hidden_graph", None) is None:
-            self._hidden_graph = tf.function(
-                lambda x: self.hidden_(x, training=False),
-                input_signature=[tf.TensorSpec((None, None), tf.int32)],
-            )
-        return self._hidden_graph
-
-    def log_probs_of(
-        self, vectors: np.ndarray, targets: np.ndarray, block: int = 65_536
-    ) -> np.ndarray:
-        """ln p of each target from the vector the output layer reads before it (the full softmax,
-        as :meth:`token_scores` computes it from the same vectors)."""
-        import tensorflow as tf
-
-        from neural.lm_training import exact_nll
-
-        if getattr(self, "_vector_score_fn", None) is None:
-            weights = self.output_weights_
-
-            @tf.function(
-                input_signature=[
-                    tf.TensorSpec((None, None), tf.float32),
-                    tf.TensorSpec((None,), tf.int32),
-                ]
-            )
-            def score(h, y):
-                return -exact_nll(h[None], y[None], weights)
-
-            self._vector_score_fn = score
-        out = np.zeros(len(targets))
-        for start in range(0, len(targets), block):
-            out[start : start + block] = self._vector_score_fn(
-                tf.constant(vectors[start : start + block]),
-                tf.constant(targets[start : start + block].astype(np.int32)),
-            )
-        return out
-
-    @staticmethod
-    def _flat_targets(seqs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Scored tokens per sentence, where each sentence's first one is in the flat order, and
-        every scored token's id in that order."""
-        lengths = np.array([len(s) - 1 for s in seqs], dtype=np.int64)
-        targets = np.concatenate([s[1:] for s in seqs]) if seqs else np.zeros(0, dtype=np.int32)
-        return (
-            lengths,
-            np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64),
-            targets.astype(np.int32),
-        )
-
-    def _scoring_batches(self, seqs: list[np.ndarray], lengths: np.ndarray):
-        """``(sentence indices, inputs, targets)``: padded batches of whole sentences, similar
-        lengths together, at most ``batch_tokens`` positions each."""
-        from neural.batching import plan_batches
-        from neural.vocab import pad
-
-        for idx in plan_batches(
-            lengths, batch_size=4 * self.batch_size, max_tokens=self.batch_tokens
-        ):
-            yield idx, pad([seqs[i][:-1] for i in idx]), pad([seqs[i][1:] for i in idx])
-
-    def log_prob(self, sentences: list[list[str]]) -> np.ndarray:
-        """Natural-log probability of each sentence (its words and ``</s>``; ``<s>`` is context)."""
-        return self.token_scores(sentences).per_sentence()
-
-    def _scorer(self):
-        """A graph function ``(inputs, targets) -> log-probability of each target`` (0 at padding),
-        the output layer applied to bounded blocks of positions
-        (:func:`neural.lm_training.exact_nll`)."""
-        import tensorflow as tf
-
-        from neural.lm_training import exact_nll
-
-        if getattr(self, "_score_fn", None) is None:
-            hidden, weights, spec = (
-                self.hidden_,
-                self.output_weights_,
-                tf.TensorSpec((None, None), tf.int32),
-            )
-
-            @tf.function(input_signature=[spec, spec])
-            def score(x, y):
-                nll = tf.reshape(exact_nll(hidden(x, training=False), y, weights), tf.shape(y))
-                return -nll * tf.cast(y != 0, nll.dtype)
-
-            self._score_fn = score
-        return self._score_fn
-
-    def perplexity(self, sentences: list[list[str]]):
-        """Perplexity with and without OOV tokens, computed exactly as for the n-gram models."""
-        from core.scoring import perplexity
-
-        return perplexity(self, sentences)
-
-    def sample(
-        self, n_sentences: int, *, seed: int, max_length: int = 100, temperature: float = 1.0
-    ) -> list[list[str]]:
-        """``n_sentences`` sentences drawn word by word from ``softmax(logits / temperature)``
-        after ``<s>``, each ending at ``</s>`` or ``max_length`` words; reproducible for a
-        ``seed``."""
-        if temperature <= 0:
-            raise ValueError(f"temperature must be positive, got {temperature}")
-        rng = np.random.default_rng(seed)
-        stoi = self.vocab_.stoi
-        prefix = np.full((n_sentences, 1), stoi[BOS], dtype=np.int32)
-        done = np.zeros(n_sentences, dtype=bool)
-        for _ in range(max_length + 1):
-            logits = np.asarray(self.model_.predict_on_batch(prefix))[:, -1].astype(np.float64)
-            logits[:, [stoi[PAD], stoi[BOS]]] = -np.inf  # not words: never generated
-            z = logits / temperature
-            p = np.exp(z - z.max(axis=1, keepdims=True))
-            cdf = np.cumsum(p, axis=1)
-            nxt = (cdf < rng.random((n_sentences, 1)) * cdf[:, -1:]).sum(axis=1).astype(np.int32)
-            prefix = np.concatenate([prefix, nxt[:, None]], axis=1)
-            done |= nxt == stoi[EOS]
-            if done.all():
-                break
-        return [self._words(row[1:])[:max_length] for row in prefix]
-
-    def _words(self, ids: np.ndarray) -> list[str]:
-        words = []
-        for i in ids:
-            if self.vocab_.itos[i] == EOS:
-                break
-            words.append(self.vocab_.itos[i])
-        return words
-
     def params(self) -> dict:
         """The settings (every constructor argument but ``seed``, ``vocabulary`` and ``verbose``)
         and what fit chose: the cell, the vocabulary's size, the epochs run and the one kept."""
@@ -554,44 +255,6 @@ class RecurrentLM(SignatureSettings):
                 for w in self.model_.weights
             )
         )
-
-    # -- persistence -------------------------------------------------------------------------
-    def save(self, directory: str | Path) -> None:
-        """Weights (no optimizer state), vocabulary, settings and training history into
-        ``directory``: what :meth:`load` needs to score and sample as this fitted model does."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.model_.save_weights(directory / "model.weights.h5")
-        state = {k: getattr(self, k) for k in _FITTED}
-        doc = {
-            "seed": self.seed,
-            "settings": self.params() | {"verbose": self.verbose},
-            "vocabulary": self.vocab_.itos,
-            "state": state,
-        }
-        (directory / "language_model.json").write_text(
-            json.dumps(doc, ensure_ascii=False), encoding="utf-8"
-        )
-
-    @classmethod
-    def load(cls, directory: str | Path) -> "RecurrentLM":
-        """A language model saved by :meth:`save`, ready to score and sample."""
-        directory = Path(directory)
-        doc = json.loads((directory / "language_model.json").read_text(encoding="utf-8"))
-        # models saved before a setting existed have its default
-        names = set(setting_names(cls)) - {"seed", "vocabulary"}
-        settings = {k: v for k, v in doc["settings"].items() if k in names}
-        obj = cls(seed=doc["seed"], **settings)
-        if doc["settings"]["given_vocabulary"]:
-            obj.vocabulary = doc[
-                "vocabulary"
-            ]  # as fitted: its params() say the vocabulary was given
-        obj.vocab_ = Vocabulary.from_tokens(doc["vocabulary"])
-        for key, value in doc["state"].items():
-            setattr(obj, key, value)
-        obj._new_model()
-        obj.model_.load_weights(directory / "model.weights.h5")
-        return obj
 
 
 class RNNLM(RecurrentLM):

@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 
 PAD, UNK = "<pad>", "<unk>"
+BOS, EOS = "<s>", "</s>"  # sentence boundaries of the language models
 
 
 class Vocabulary:

@@ -216,9 +216,9 @@ def test_every_file_is_a_valid_result_named_by_its_run_id(tiny_home):
 
 def test_a_seed_reaches_the_identity_the_models_and_the_samples(tiny_home, monkeypatch):
     import neural.knn_lm
-    from bench import lm_task
+    from bench import lm_fit
 
-    seeds, neural_lm, knn_lm = [], lm_task._neural_lm, neural.knn_lm.KNNLM
+    seeds, neural_lm, knn_lm = [], lm_fit._neural_lm, neural.knn_lm.KNNLM
 
     def spy_lm(name, seed, vocab, params):
         seeds.append((name, seed))
@@ -228,7 +228,7 @@ def test_a_seed_reaches_the_identity_the_models_and_the_samples(tiny_home, monke
         seeds.append(("knn", seed))
         return knn_lm(lm, seed=seed, **settings)
 
-    monkeypatch.setattr(lm_task, "_neural_lm", spy_lm)
+    monkeypatch.setattr(lm_fit, "_neural_lm", spy_lm)
     monkeypatch.setattr(neural.knn_lm, "KNNLM", spy_knn)
     zero = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), neural=())
     one = run_lm_dataset("sms-spam", profile="quick", results_dir=results_home(), seed=1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neural.language_models import GRULM, LSTMLM, RNNLM, count_tokens, stream_windows
+from neural.batching import stream_windows
+from neural.language_models import GRULM, LSTMLM, RNNLM, count_tokens
 
 LANGUAGE_MODELS = {"rnn-lm": RNNLM, "lstm-lm": LSTMLM, "gru-lm": GRULM}
 
