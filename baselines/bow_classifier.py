@@ -16,8 +16,8 @@ import warnings
 import numpy as np
 
 from baselines.features import NgramCounter, document_frequency, min_df_columns
-from baselines.probabilities import check_probabilities
 from core.errors import UserError
+from core.probabilities import check_probabilities
 from core.validation import validation_folds
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -375,4 +376,7 @@ def main(argv: list[str] | None = None) -> None:
             grid = "interrupted; completed runs are saved, run the same command again to resume"
             say(getattr(args, "interrupt_message", grid))
             code = 130
+        except BrokenPipeError:  # stdout's reader went away (`| head`): what was saved stays saved
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = 141
     sys.exit(code)

@@ -38,10 +38,11 @@ from bench.saved_models import (
     require_keys,
     save_model,
 )
-from bench.slicing import stratified_slice as _slice  # the LM task slices its corpora the same way
+from bench.slicing import stratified_slice
 from bench.storage import UnwritableResultsError, check_writable, unwritable
 from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 from bench.tokenizers.cache import TokenizedSplit, tokenize_corpus
+from core.probabilities import invalid_rows
 from core.progress import say, stderr_guarded
 
 
@@ -175,7 +176,8 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     _log(f"{config.label()}: loading data", quiet)
     data = spec.load()
     max_train = config.max_train if config.max_train is not None else profile.max_train
-    train, test = _slice(data.train, max_train), _slice(data.test, profile.max_test)
+    train = stratified_slice(data.train, max_train)
+    test = stratified_slice(data.test, profile.max_test)
 
     t0 = time.perf_counter()
     progress = None if quiet else f"{config.dataset} tokenizing with {tokenizer.name}"
@@ -208,7 +210,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     t0 = time.perf_counter()
     proba = np.asarray(model.predict_proba(test_docs))
     predict_s = time.perf_counter() - t0
-    if not np.isfinite(proba).all() or not np.allclose(proba.sum(axis=1), 1.0, atol=1e-4):
+    if invalid_rows(proba, atol=1e-4):
         raise BenchError(
             f"{config.label()}: the model gave invalid probabilities (NaN, infinite or not "
             "summing to 1), so no result is stored; try other --param settings"
@@ -341,7 +343,7 @@ def predict(
     tok = make_tokenizer(tok_config["name"], **tok_config["options"])
     docs = [tok(t) for t in texts]
     proba = np.asarray(clf.predict_proba(docs), dtype=np.float64)
-    if not np.isfinite(proba).all() or not np.allclose(proba.sum(axis=1), 1.0, atol=1e-6):
+    if invalid_rows(proba):
         raise BenchError(
             f"the saved {model} model for {dataset} gave invalid probabilities (NaN or not "
             f"summing to 1); re-run it with other --param settings: {folder}"

@@ -212,7 +212,7 @@ def test_min_df_above_every_document_frequency_is_one_line(home, capsys):
 def test_invalid_probabilities_are_an_error_not_nan():
     from baselines.naive_bayes import NaiveBayes
     from baselines.ngram.classifier import NgramLMClassifier
-    from baselines.probabilities import check_probabilities
+    from core.probabilities import check_probabilities
 
     with pytest.raises(BenchError, match=r"nb \(alpha=0\) gave invalid class probabilities"):
         check_probabilities(np.array([[0.5, 0.5], [np.nan, np.nan]]), "nb", {"alpha": 0})

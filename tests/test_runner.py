@@ -131,7 +131,7 @@ def test_results_record_the_cpu_generation(monkeypatch):
 
 def test_a_slice_holds_exactly_the_documents_asked_for():
     from bench.datasets import Split
-    from bench.runner import _slice
+    from bench.slicing import stratified_slice as _slice
 
     labels = np.array([1] * 597 + [0] * 3862)  # the SMS training split's classes (4,459 messages)
     split = Split([f"m{i}" for i in range(len(labels))], labels)

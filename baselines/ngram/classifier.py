@@ -16,7 +16,7 @@ import numpy as np
 from baselines.ngram import SMOOTHINGS, make_lm
 from baselines.ngram.counts import NgramCounts
 from baselines.ngram.vocab import SPECIALS, Vocabulary
-from baselines.probabilities import check_probabilities
+from core.probabilities import check_probabilities
 from core.validation import choose_on_validation
 
 
