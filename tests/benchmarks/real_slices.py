@@ -17,12 +17,13 @@ from tests.conftest import REAL_DATA_HOME
 @functools.lru_cache(maxsize=None)
 def _load(dataset: str, max_train: int | None, max_test: int | None):
     from bench.datasets import get_dataset
-    from bench.runner import _slice
+    from bench.slicing import stratified_slice
     from bench.tokenizers import DEFAULT_FOR_LANGUAGE, make_tokenizer
 
     spec = get_dataset(dataset)
     data = spec.load()
-    train, test = _slice(data.train, max_train), _slice(data.test, max_test)
+    train = stratified_slice(data.train, max_train)
+    test = stratified_slice(data.test, max_test)
     tok = make_tokenizer(DEFAULT_FOR_LANGUAGE[spec.language])
     return (
         tok.tokenize_many(train.texts),
