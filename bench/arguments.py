@@ -55,6 +55,9 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     _add_ngram_command(sub, commands)
     _add_lm_command(sub, commands)
     _add_text_commands(sub, commands)
+    for name, parser in sub.choices.items():
+        if name != "ngram":
+            add_file_dataset_options(parser, with_columns=name not in ("list", "report"))
     return p
 
 
@@ -284,3 +287,62 @@ def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:
         "perplexity_excl_oov, oov, tokens, fit_seconds, score_seconds, samples, ...",
     )
     s.set_defaults(func=commands["ngram"], interrupt_message="interrupted; nothing was written")
+
+
+def _test_size(text: str) -> float | int:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if 0 < value < 1:
+        return value
+    if value >= 1 and value.is_integer():
+        return int(value)
+    raise argparse.ArgumentTypeError(
+        f"a fraction between 0 and 1 or a number of rows, got {text!r}"
+    )
+
+
+def add_file_dataset_options(s, *, with_columns: bool = True) -> None:
+    """How a dataset given as a file (``--dataset reviews.csv``) is read; the datasets file of
+    named user datasets. See bench/datasets/user_files.py and docs/your-data.md."""
+    g = s.add_argument_group(
+        "your own data file (--dataset/--datasets PATH.csv|.tsv|.jsonl|.parquet)"
+    )
+    g.add_argument(
+        "--datasets-file",
+        metavar="TOML",
+        help="named datasets of your own files (default: $BENCH_DATASETS_FILE, else "
+        "datasets.toml in the data home)",
+    )
+    if not with_columns:
+        if "--results-dir" not in s._option_string_actions:
+            s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
+        return
+    g.add_argument("--text-column", metavar="COL", help="default: text")
+    g.add_argument("--label-column", metavar="COL", help="default: label (strings or integers)")
+    g.add_argument(
+        "--test-file",
+        metavar="PATH",
+        help="the test split, same columns (else a 'split' column of train/test, else a "
+        "stratified split)",
+    )
+    g.add_argument(
+        "--test-size",
+        type=_test_size,
+        metavar="X",
+        help="the stratified split's test fraction or rows (default 0.2)",
+    )
+    g.add_argument(
+        "--split-seed", type=seed, metavar="N", help="the stratified split's seed (default 0)"
+    )
+    g.add_argument(
+        "--language", choices=("en", "ko"), help="default: detected from the share of Hangul"
+    )
+    g.add_argument("--name", metavar="NAME", help="the dataset's name (default: the file's stem)")
+    g.add_argument(
+        "--drop-empty",
+        action="store_true",
+        default=None,
+        help="skip rows whose text is empty or missing (else they are an error)",
+    )

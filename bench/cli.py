@@ -42,12 +42,11 @@ def _parse_params(pairs: list[str]) -> dict:
 def cmd_list(args) -> int:
     """Registered datasets, models, tokenizers, n-gram smoothings and neural language models."""
     from baselines.ngram import SMOOTHINGS
-    from bench.datasets import DATASETS
     from bench.models import LANGUAGE_MODELS, MODELS
     from bench.tokenizers import TOKENIZERS
 
     doc = {
-        "datasets": [DATASETS.get(n).describe(with_sizes=True) for n in DATASETS],
+        "datasets": _dataset_rows(),
         "models": [MODELS.get(n).describe() for n in MODELS],
         "tokenizers": [{"name": n} for n in TOKENIZERS],
         "smoothings": [{"name": n} for n in SMOOTHINGS],
@@ -83,6 +82,33 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _dataset_rows() -> list[dict]:
+    """``bench list``'s dataset rows: the registered ones, then the user's data files (a file
+    that cannot be read is its row's error, never the end of the listing)."""
+    from bench.datasets import DATASETS, catalogue, dataset_names, get_dataset
+
+    rows = []
+    for name in dataset_names():
+        try:
+            rows.append(get_dataset(name).describe(with_sizes=True))
+        except BenchError as exc:
+            source = catalogue.lookup(name)
+            rows.append(
+                {
+                    "name": name,
+                    "language": "?",
+                    "task": "your file",
+                    "n_classes": 0,
+                    "user_supplied": True,
+                    "files": {source.path if source else name: "unusable"},
+                    "error": str(exc),
+                }
+            )
+        if name not in DATASETS:
+            rows[-1]["source"] = catalogue.lookup(name).to_dict()
+    return rows
+
+
 def cmd_data(args) -> int:
     """Per dataset file: present, missing or failing its checksum; optionally download.
 
@@ -90,10 +116,10 @@ def cmd_data(args) -> int:
     datasets named; it is refused in one line when ``BENCH_OFFLINE`` forbids downloads.
     """
     from bench.datahome import allow_modified, data_home, fetch, file_status, offline
-    from bench.datasets import DATASETS
+    from bench.datasets import DATASETS, get_dataset
 
     names = args.datasets or list(DATASETS)
-    specs = [DATASETS.get(name) for name in names]  # a misspelt name fails before any output
+    specs = [get_dataset(name) for name in names]  # a misspelt name fails before any output
     if args.download and offline():
         raise BenchError(
             "downloads are off (BENCH_OFFLINE=1): unset BENCH_OFFLINE to run "
@@ -336,6 +362,49 @@ def cmd_ngram(args) -> int:
     return 0
 
 
+def use_data_files(args) -> None:
+    """Turn data files given as ``--dataset``/``--datasets`` into dataset names (remembered in the
+    results folder for later commands and the grid's children); set the datasets file."""
+    from bench.datasets import catalogue
+    from bench.datasets.user_files import is_data_file
+
+    if getattr(args, "datasets_file", None):
+        os.environ[catalogue.DATASETS_FILE_ENV] = str(Path(args.datasets_file).resolve())
+    results_dir = _results_dir(args) if hasattr(args, "results_dir") else None
+    catalogue.use_results_dir(results_dir)
+    options = {
+        key: getattr(args, key, None)
+        for key in (
+            "text_column",
+            "label_column",
+            "test_file",
+            "test_size",
+            "split_seed",
+            "language",
+            "drop_empty",
+        )
+    }
+    remember = results_dir if not getattr(args, "no_save", False) else None
+    one = isinstance(getattr(args, "dataset", None), str)
+    given = [args.dataset] if one else list(getattr(args, "datasets", None) or [])
+    files = [d for d in given if is_data_file(d)]
+    if getattr(args, "name", None) and len(files) != 1:
+        raise BenchError("--name names one data file; give exactly one file with it")
+    named = {
+        d: catalogue.use_file(d, name=args.name, results_dir=remember, **options) for d in files
+    }
+    if not files and any(v is not None for v in options.values()):
+        flags = [f"--{k.replace('_', '-')}" for k, v in options.items() if v is not None]
+        raise BenchError(
+            f"{', '.join(flags)} describe(s) a data file, but no --dataset is a .csv, .tsv, "
+            ".jsonl or .parquet file"
+        )
+    if one:
+        args.dataset = named.get(args.dataset, args.dataset)
+    elif given:
+        args.datasets = [named.get(d, d) for d in given]
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bench.arguments import build_parser as build
 
@@ -368,6 +437,7 @@ def main(argv: list[str] | None = None) -> None:
     # progress never decides whether a result is saved: a closed stderr only silences it
     with stderr_guarded():
         try:
+            use_data_files(args)
             code = args.func(args)
         except BenchError as exc:
             say(f"error: {exc}")

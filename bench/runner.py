@@ -111,6 +111,7 @@ def _resolve(config: RunConfig):
     identity = config.identity(
         data_checksum=spec.checksum(), model_params=params, tokenizer_config=tokenizer.config()
     )
+    identity.update(spec.extra.get("identity", {}))  # a user file's columns and split rule
     if spec.data_modified():  # used only by the BENCH_ALLOW_MODIFIED_DATA opt-in: say so
         identity["data_modified"] = True
     return spec, model_spec, profile, tokenizer, params, identity
