@@ -25,6 +25,8 @@ def isolated(tmp_path, monkeypatch):
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     monkeypatch.setenv("BENCH_OFFLINE", "1")
+    # no datasets file of the user's; set to empty (= none) so one a test sets is undone after it
+    monkeypatch.setenv("BENCH_DATASETS_FILE", "")
     # the tiny files the tests write are not the published ones, so they fail their registered
     # checksums: tests on them opt in to using them (a test of the refusal unsets this); tests on
     # the real data do not
