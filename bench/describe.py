@@ -23,15 +23,21 @@ from bench.errors import BenchError
 
 #: 1: the first layout; bump when a field changes meaning, so older cached files are rebuilt
 SCHEMA_VERSION = 1
+DEFAULT_PROFILE = Path(__file__).resolve().parent / "profiles" / "default.toml"
 
 
 def default_tokenizer(language: str) -> str:
     """The tokenizer the default profile uses for ``language`` (the runs' token cache is keyed by
-    it); English's for a language without one, which at least splits on non-letters."""
-    from bench.profiles import get_profile
+    it); English's for a language without one, which at least splits on non-letters.
+
+    The profile's ``[tokenizers]`` table is read from its TOML file, not through
+    ``bench.profiles``, which imports the model registries: the report must not."""
+    import tomllib
+
     from bench.tokenizers import DEFAULT_FOR_LANGUAGE
 
-    chosen = get_profile("default").tokenizers.get(language)
+    with open(DEFAULT_PROFILE, "rb") as fh:
+        chosen = tomllib.load(fh).get("tokenizers", {}).get(language)
     return chosen or DEFAULT_FOR_LANGUAGE.get(language, DEFAULT_FOR_LANGUAGE["en"])
 
 

@@ -179,3 +179,13 @@ def test_report_shows_the_data_section_and_the_leak_warning(tiny_home):
         doc["leakage"]["test_in_train_share"],
         _oracle(get_dataset("sms-spam").load())[0] / doc["sizes"]["test"],
     )
+
+
+def test_default_tokenizer_is_the_default_profiles():
+    from bench.describe import default_tokenizer
+    from bench.profiles import get_profile
+    from bench.tokenizers import DEFAULT_FOR_LANGUAGE
+
+    for language in ("en", "ko"):
+        expected = get_profile("default").tokenizers.get(language, DEFAULT_FOR_LANGUAGE[language])
+        assert default_tokenizer(language) == expected
