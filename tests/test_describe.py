@@ -189,3 +189,27 @@ def test_default_tokenizer_is_the_default_profiles():
     for language in ("en", "ko"):
         expected = get_profile("default").tokenizers.get(language, DEFAULT_FOR_LANGUAGE[language])
         assert default_tokenizer(language) == expected
+
+
+def test_bench_all_describes_its_datasets_before_the_report(tiny_home, monkeypatch, capsys):
+    from bench import orchestrate
+    from bench.grid import GridOutcome
+
+    monkeypatch.setattr(orchestrate, "run_grid", lambda *a, **k: GridOutcome())  # nothing fitted
+    grid = dict(results_dir=tiny_home.parent / "results", profile="quick", lm=False)
+    descriptions = tiny_home.parent / "cache" / "descriptions"
+    orchestrate.run_all(**grid, datasets=["r8"], report=False)
+    assert not descriptions.exists()  # no report, no descriptions needed
+    orchestrate.run_all(**grid, datasets=["sms-spam", "r8"])
+    assert sorted(p.name.split("__")[0] for p in descriptions.glob("*.json")) == ["r8", "sms-spam"]
+
+
+def test_describe_quietly_names_what_it_could_not_describe(tiny_home, capsys):
+    from bench.describe import describe_quietly
+
+    (tiny_home / "r8" / "r8-test-all-terms.txt").unlink()
+    describe_quietly(["r8", "imbd", "sms-spam"])
+    err = capsys.readouterr().err
+    assert "not describing r8: missing" in err and "not describing imbd: unknown dataset" in err
+    assert "not describing sms-spam" not in err
+    assert list((tiny_home.parent / "cache" / "descriptions").glob("sms-spam__*.json"))
