@@ -49,6 +49,13 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
         help="fetch missing files, and re-fetch files failing their checksum for the datasets "
         "named; refused when BENCH_OFFLINE=1",
     )
+    s.add_argument(
+        "--describe",
+        metavar="NAME",
+        help="describe one dataset: sizes, text lengths, vocabulary, duplicates and train/test "
+        "leakage (cached; docs/data.md)",
+    )
+    s.add_argument("--json", action="store_true", help="with --describe: the description as JSON")
     s.set_defaults(func=commands["data"])
     _add_run_commands(sub, commands)
     _add_size_commands(sub, commands)

@@ -114,7 +114,12 @@ def cmd_data(args) -> int:
 
     ``--download`` fetches missing files, and replaces files failing their checksum for the
     datasets named; it is refused in one line when ``BENCH_OFFLINE`` forbids downloads.
+    ``--describe NAME`` instead describes one dataset (``bench.describe``).
     """
+    if args.describe:
+        return _describe(args)
+    if args.json:
+        raise BenchError("--json goes with --describe NAME; the file status is printed as text")
     from bench.datahome import allow_modified, data_home, fetch, file_status, offline
     from bench.datasets import DATASETS, get_dataset
 
@@ -147,6 +152,22 @@ def cmd_data(args) -> int:
             print(f"  {name:<18} {f.relpath:<55} {status}{note}")
             problems += status != "present" and not spec.user_supplied
     return 1 if problems else 0
+
+
+def _describe(args) -> int:
+    from bench.describe import describe_dataset, summary_lines
+
+    if args.datasets or args.download:
+        raise BenchError(
+            "--describe takes one dataset and no other arguments; check or download files with "
+            "a separate `python -m bench data` command"
+        )
+    doc = describe_dataset(args.describe)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(summary_lines(doc)))
+    return 0
 
 
 def cmd_run(args) -> int:

@@ -72,6 +72,7 @@ def run_all(
     given (else its own default, ``LM_DEFAULT_SEEDS``). The LM task is skipped with ``lm=False``
     and whenever ``models`` or ``shard_spec`` narrow the grid."""
     from bench.datasets import BENCHMARK_DATASETS
+    from bench.describe import describe_quietly
     from bench.profiles import get_profile
 
     prof = get_profile(profile)
@@ -81,9 +82,12 @@ def run_all(
     lm_datasets = datasets if lm and not models and not shard_spec else []
 
     def lm_step(results_dir: Path) -> list[str]:
-        return run_lm_children(
+        failed = run_lm_children(
             lm_datasets, profile=profile, results_dir=results_dir, seeds=seeds, force=force
         )
+        if report:  # the report's "Know your data" section then reads cached descriptions
+            describe_quietly(datasets)
+        return failed
 
     return _run(
         configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step

@@ -12,6 +12,7 @@ from bench.results import RunResult
 from reports import plots, plots_lm, plots_sizes
 from reports.advice import recommendations
 from reports.compute import compute_tables
+from reports.data_section import data_section
 from reports.language_models import lm_samples, lm_summary
 from reports.references import all_sources, references_for
 from reports.significance import classic_vs_neural
@@ -126,6 +127,7 @@ def page_context(
         "n_runs": len(results),
         "datasets": sections,
         "glance": _glance(sections),
+        "data": data_section(results),
         "korean": _korean_section(summary, {r.dataset: r.language for r in results}),
         "language_models": _lm_section(lm),
         "caps_notes": sorted({r.caps_note for r in results if r.caps_note}),
