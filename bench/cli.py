@@ -406,8 +406,9 @@ def use_data_files(args) -> None:
         )
     }
     remember = results_dir if not getattr(args, "no_save", False) else None
-    one = isinstance(getattr(args, "dataset", None), str)
-    given = [args.dataset] if one else list(getattr(args, "datasets", None) or [])
+    field = "describe" if getattr(args, "describe", None) else "dataset"
+    one = isinstance(getattr(args, field, None), str)
+    given = [getattr(args, field)] if one else list(getattr(args, "datasets", None) or [])
     files = [d for d in given if is_data_file(d)]
     if getattr(args, "name", None) and len(files) != 1:
         raise BenchError("--name names one data file; give exactly one file with it")
@@ -421,7 +422,7 @@ def use_data_files(args) -> None:
             ".jsonl or .parquet file"
         )
     if one:
-        args.dataset = named.get(args.dataset, args.dataset)
+        setattr(args, field, named.get(given[0], given[0]))
     elif given:
         args.datasets = [named.get(d, d) for d in given]
 
