@@ -1,27 +1,14 @@
-"""The dataset registry: one line per dataset, each a small module with a ``SPEC``."""
+"""Datasets: the registered ones (`bench.datasets.registered`) and users' data files, by name."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bench.datasets.base import Dataset, DatasetSpec, Split
+from bench.datasets.registered import BENCHMARK_DATASETS, DATASETS
 from bench.datasets.user_files import is_data_file
 from bench.errors import BenchError
 from core.errors import unknown_name
-from core.registry import Registry
-
-DATASETS: Registry[DatasetSpec] = Registry("dataset")
-DATASETS.register("imdb", "bench.datasets.imdb:SPEC")
-DATASETS.register("nsmc", "bench.datasets.nsmc:SPEC")
-DATASETS.register("r8", "bench.datasets.r8:SPEC")
-DATASETS.register("sms-spam", "bench.datasets.sms_spam:SPEC")
-DATASETS.register("20newsgroups", "bench.datasets.newsgroups:SPEC")
-DATASETS.register("clothing-reviews", "bench.datasets.clothing_reviews:SPEC")
-DATASETS.register("reuters46", "bench.datasets.reuters46:SPEC")
-DATASETS.register("nsmc-raw", "bench.datasets.nsmc_raw:SPEC")  # the raw crawl, for scaling runs
-
-#: The datasets whose files can be had offline; ``bench all`` runs these by default.
-BENCHMARK_DATASETS = ("imdb", "nsmc", "r8", "sms-spam", "20newsgroups")
 
 
 def get_dataset(name: str) -> DatasetSpec:

@@ -153,7 +153,7 @@ def use_file(
 
 
 def _refuse_builtin(name: str, where: str) -> None:
-    from bench.datasets import DATASETS
+    from bench.datasets.registered import DATASETS
 
     if name in DATASETS:
         raise BenchError(
