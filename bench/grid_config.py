@@ -218,6 +218,7 @@ def check_names(config: GridConfig) -> None:
             cls = get_model(model).cls()
             check_types(cls, params)
             check_ranges(cls, params)
+            cls(seed=0, **params)  # a misspelt name: __init__ only stores its arguments
         except (TypeError, ValueError) as exc:
             raise GridConfigError(f"params.{model}: {exc}") from None
 
