@@ -72,8 +72,11 @@ def _add_run_commands(sub, commands: dict[str, Callable]) -> None:
         s.add_argument(
             "--profile",
             default="default" if name == "run" else None,  # all: None, so --config's can apply
-            help="default: 'default' (all: --config's, else 'default'; report: every profile, "
-            "the latest as index.html)",
+            help={
+                "run": "default: 'default'",
+                "all": "default: --config's, else 'default'",
+                "report": "default: every profile, the latest as index.html",
+            }[name],
         )
         s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
         s.set_defaults(func=commands[name])
