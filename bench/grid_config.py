@@ -62,8 +62,10 @@ def _tokenizer_table(v) -> bool:
 
 
 def _params_table(v) -> bool:
+    # values as --param takes them (JSON): a TOML date or a nested table is no hyperparameter
+    scalar = (str, int, float, bool, list)
     return isinstance(v, dict) and all(
-        isinstance(p, dict) and not any(isinstance(x, dict) for x in p.values()) for p in v.values()
+        isinstance(p, dict) and all(isinstance(x, scalar) for x in p.values()) for p in v.values()
     )
 
 
