@@ -58,6 +58,7 @@ def build_parser(commands: dict[str, Callable], description: str) -> argparse.Ar
     s.add_argument("--json", action="store_true", help="with --describe: the description as JSON")
     s.set_defaults(func=commands["data"])
     _add_run_commands(sub, commands)
+    _add_results_command(sub, commands)
     _add_size_commands(sub, commands)
     _add_ngram_command(sub, commands)
     _add_lm_command(sub, commands)
@@ -80,8 +81,12 @@ def _add_run_commands(sub, commands: dict[str, Callable]) -> None:
         s = sub.add_parser(name, help=help_)
         s.add_argument(
             "--profile",
-            default=None if name == "report" else "default",
-            help="default: 'default' (report: every profile, the latest as index.html)",
+            default="default" if name == "run" else None,  # all: None, so --config's can apply
+            help={
+                "run": "default: 'default'",
+                "all": "default: --config's, else 'default'",
+                "report": "default: every profile, the latest as index.html",
+            }[name],
         )
         s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
         s.set_defaults(func=commands[name])
@@ -106,6 +111,12 @@ def _add_run_options(s) -> None:
 
 
 def _add_all_options(s) -> None:
+    s.add_argument(
+        "--config",
+        metavar="GRID.toml",
+        help="read the grid (profile, datasets, models, seeds, tokenizers, params, ...) from a "
+        "TOML file (docs/grid-config.md); flags given here override it",
+    )
     s.add_argument("--datasets", nargs="+")
     s.add_argument("--models", nargs="+")
     s.add_argument(
@@ -123,9 +134,23 @@ def _add_all_options(s) -> None:
     s.add_argument(
         "--no-lm",
         action="store_true",
-        help="skip the language-modelling task "
-        "(it is also skipped when --models or --shard is given)",
+        default=None,  # None: not given, so --config's `lm` can apply
+        help="skip the language-modelling task (it is also skipped when --models or --shard "
+        "is given, unless --config says lm = true)",
     )
+
+
+def _add_results_command(sub, commands: dict[str, Callable]) -> None:
+    s = sub.add_parser("results", help="every stored run as one table: CSV, JSON or Parquet")
+    s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
+    s.add_argument("--profile", help="only this profile's runs (default: every profile)")
+    s.add_argument("--format", required=True, choices=("csv", "json", "parquet"))
+    s.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write here (atomically) instead of stdout; parquet needs it",
+    )
+    s.set_defaults(func=commands["results"])
 
 
 def _add_report_options(s) -> None:

@@ -195,22 +195,44 @@ def cmd_run(args) -> int:
 
 
 def cmd_all(args) -> int:
-    """The grid of datasets x models x seeds, the language-modelling task, then the HTML report."""
+    """The grid of datasets x models x seeds, the language-modelling task, then the HTML report;
+    ``--config`` reads the grid from a TOML file, flags given override it."""
+    from bench.grid_config import GridConfig, load_grid_config
     from bench.orchestrate import run_all
 
+    config = load_grid_config(args.config) if args.config else GridConfig()
+    config = config.override(
+        profile=args.profile,
+        datasets=args.datasets,
+        models=args.models,
+        seeds=args.seeds,
+        lm=False if args.no_lm else None,
+    )
     return _finish(
         run_all(
+            **config.run_all_kwargs(),
             results_dir=_results_dir(args),
-            profile=args.profile,
-            datasets=args.datasets,
-            models=args.models,
-            seeds=args.seeds,
             shard_spec=args.shard,
-            lm=not args.no_lm,
             force=args.force,
             report=not args.no_report,
         )
     )
+
+
+def cmd_results(args) -> int:
+    """Every valid run as one table (``bench.api.load_results``): CSV or JSON on stdout or in
+    ``--output``, Parquet in ``--output``."""
+    from bench.api import load_results, write_results
+
+    if args.format == "parquet" and not args.output:
+        raise BenchError("parquet is a binary format: give --output FILE.parquet")
+    frame = load_results(_results_dir(args), profile=args.profile)
+    text = write_results(frame, args.format, args.output)
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        print(f"{len(frame)} runs written to {args.output}", file=sys.stderr)
+    return 0
 
 
 def cmd_lm(args) -> int:
@@ -447,6 +469,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "scale": cmd_scale,
     "report": cmd_report,
+    "results": cmd_results,
     "predict": cmd_predict,
     "tokenize": cmd_tokenize,
     "ngram": cmd_ngram,

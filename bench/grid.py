@@ -10,6 +10,7 @@ the quarantine folder, named in one line, and the run is done again.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import signal
 import subprocess
@@ -54,16 +55,35 @@ def plan(
     profile: str,
     *,
     max_train: int | None = None,
+    tokenizers: dict[str, list[str]] | None = None,
+    params: dict[str, dict] | None = None,
 ) -> list[RunConfig]:
     """Every (dataset, model, tokenizer, seed) configuration, validated before anything runs.
 
-    Size-capped plans (``max_train``: sweeps, scaling) keep one tokenizer per dataset.
+    ``tokenizers`` (language -> tokenizer names, from a grid file): every (dataset, model) of a
+    listed language runs once per listed tokenizer, in place of both the profile's tokenizer and
+    the ``PER_ANALYZER`` rows; languages not listed keep those. ``params`` (model ->
+    hyperparameters) override the profile's for that model in every run of it. Size-capped plans
+    (``max_train``: sweeps, scaling) keep one tokenizer per dataset unless ``tokenizers`` lists
+    more.
     """
+    from bench.datasets import get_dataset
+
     analyzers = get_profile(profile).korean_analyzers
+    tokenizers, params = tokenizers or {}, params or {}
+
+    def tokenizers_of(dataset: str, model: str):
+        listed = tokenizers.get(get_dataset(dataset).language) if tokenizers else None
+        if listed:
+            return listed
+        return analyzers if (dataset, model) in PER_ANALYZER and max_train is None else (None,)
+
     return [
-        make_config(d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train)
+        make_config(
+            d, m, tokenizer=t, profile=profile, seed=s, max_train=max_train, params=params.get(m)
+        )
         for d, m, s in itertools.product(datasets, models, seeds)
-        for t in (analyzers if (d, m) in PER_ANALYZER and max_train is None else (None,))
+        for t in tokenizers_of(d, m)
     ]
 
 
@@ -137,7 +157,7 @@ def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
     if config.max_train is not None:
         cmd += ["--max-train", str(config.max_train)]
     for key, value in config.params:
-        cmd += ["--param", f"{key}={value}"]
+        cmd += ["--param", f"{key}={json.dumps(value)}"]  # the child parses it back as JSON
     return cmd
 
 

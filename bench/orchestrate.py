@@ -9,6 +9,7 @@ user stopped (``bench.grid.stopped_by_user``) stops everything with KeyboardInte
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,23 +64,56 @@ def run_all(
     models: Sequence[str] | None = None,
     seeds: Sequence[int] | None = None,
     shard_spec: str | None = None,
-    lm: bool = True,
+    lm: bool | None = None,
     force: bool = False,
     report: bool = True,
+    tokenizers: dict[str, Sequence[str]] | None = None,
+    params: dict[str, dict] | None = None,
+    max_train: int | None = None,
+    config_file: str | None = None,
 ) -> Outcome:
     """The grid of datasets x models x seeds, then the language-model task on each dataset, then
     the report. ``seeds`` default to the profile's for the grid; the LM task gets them only when
-    given (else its own default, ``LM_DEFAULT_SEEDS``). The LM task is skipped with ``lm=False``
-    and whenever ``models`` or ``shard_spec`` narrow the grid."""
+    given (else its own default, ``LM_DEFAULT_SEEDS``). The LM task runs with ``lm=True``, is
+    skipped with ``lm=False``, and with ``lm=None`` runs unless ``models`` narrow the grid; never
+    with ``shard_spec``. ``tokenizers``, ``params`` and ``max_train`` go to ``bench.grid.plan``.
+    The resolved grid (``bench.grid_config.ResolvedGrid``; ``config_file``: the grid file it came
+    from) is stored under ``results_dir/grids/`` before anything runs."""
     from bench.datasets import BENCHMARK_DATASETS
     from bench.describe import describe_quietly
+    from bench.grid_config import DATASETS_FILE_ENV, resolve_grid, store_resolved
     from bench.profiles import get_profile
 
     prof = get_profile(profile)
     datasets = list(datasets or BENCHMARK_DATASETS)
     grid_models, grid_seeds = list(models or prof.grid_models()), list(seeds or prof.seeds)
-    configs = shard(plan(datasets, grid_models, grid_seeds, profile), shard_spec)
-    lm_datasets = datasets if lm and not models and not shard_spec else []
+    tokenizers = {lang: list(names) for lang, names in (tokenizers or {}).items()}
+    planned = plan(
+        datasets,
+        grid_models,
+        grid_seeds,
+        profile,
+        max_train=max_train,
+        tokenizers=tokenizers,
+        params=params,
+    )
+    configs = shard(planned, shard_spec)
+    run_lm = (lm is None and not models) or lm is True
+    lm_datasets = datasets if run_lm and not shard_spec else []
+    resolved = resolve_grid(
+        planned,
+        lm=bool(lm_datasets),
+        profile=profile,
+        datasets=datasets,
+        models=grid_models,
+        seeds=grid_seeds,
+        params=dict(params or {}),
+        max_train=max_train,
+        shard=shard_spec,
+        datasets_file=os.environ.get(DATASETS_FILE_ENV) or None,
+        config_file=config_file,
+    )
+    store_resolved(results_dir, resolved)
 
     def lm_step(results_dir: Path) -> list[str]:
         failed = run_lm_children(

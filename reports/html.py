@@ -19,6 +19,7 @@ import jinja2
 from bench.errors import BenchError
 from bench.storage import check_writable, unwritable, write_text_atomic
 from reports.benchmarks import DEFAULT_NAME, load_benchmarks
+from reports.grid_configs import latest_grids
 from reports.language_models import load_lm_scale
 from reports.sections import page_context
 from reports.superseded import load_report_inputs
@@ -113,7 +114,12 @@ def render_report(
         )
         nav = [{"name": q, "href": page_name(q), "current": q == p} for q in profiles]
         html = template.render(
-            **context, nav=nav, benchmarks=bench_data, generated=generated, superseded_note=note
+            **context,
+            nav=nav,
+            benchmarks=bench_data,
+            generated=generated,
+            superseded_note=note,
+            grid_configs=latest_grids(results_dir, p),
         )
         write_text_atomic(out_dir / page_name(p), html)
         if p == profile:
