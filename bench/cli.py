@@ -44,11 +44,15 @@ def cmd_list(args) -> int:
     from baselines.ngram import SMOOTHINGS
     from bench.datasets import DATASETS
     from bench.models import LANGUAGE_MODELS, MODELS
+    from bench.plugins import listed
     from bench.tokenizers import TOKENIZERS
 
+    plugins, clashes = listed(list(MODELS))  # entry points named, none imported
+    for line in clashes:
+        say(f"warning: {line}")
     doc = {
         "datasets": [DATASETS.get(n).describe(with_sizes=True) for n in DATASETS],
-        "models": [MODELS.get(n).describe() for n in MODELS],
+        "models": [MODELS.get(n).describe() for n in MODELS] + plugins,
         "tokenizers": [{"name": n} for n in TOKENIZERS],
         "smoothings": [{"name": n} for n in SMOOTHINGS],
         "language_models": [LANGUAGE_MODELS.get(n).describe() for n in LANGUAGE_MODELS],
