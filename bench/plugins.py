@@ -65,6 +65,7 @@ def installed_entry_points() -> dict[str, list[metadata.EntryPoint]]:
 
 
 def _origin(ep: metadata.EntryPoint) -> str:
+    """``name version`` of the distribution declaring ``ep``."""
     dist = getattr(ep, "dist", None)
     return f"{dist.name} {dist.version}" if dist is not None else "an unnamed distribution"
 
@@ -87,8 +88,9 @@ def listed(builtin: list[str]) -> tuple[list[dict], list[str]]:
                 {
                     "name": name,
                     "family": "plugin",
-                    "description": f"{eps[0].value} from {where}",
+                    "description": f"plug-in {eps[0].value} from {_origin(eps[0])}",
                     "source": eps[0].value,
+                    "distribution": _origin(eps[0]),
                 }
             )
     return rows, warnings

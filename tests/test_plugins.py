@@ -133,7 +133,8 @@ def test_an_installed_package_adds_a_named_model(tiny_home, tmp_path, monkeypatc
     assert listing.returncode == 0, listing.stderr
     models = {m["name"]: m for m in json.loads(listing.stdout)["models"]}
     assert models["my-clf"]["family"] == "plugin"
-    assert "my_nlp_plugin:MyClassifier from my-nlp-plugin 0.3.1" in models["my-clf"]["description"]
+    assert models["my-clf"]["source"] == "my_nlp_plugin:MyClassifier"
+    assert models["my-clf"]["distribution"] == "my-nlp-plugin 0.3.1"
     assert models["nb"]["family"] == "classic"  # a built-in name stays the built-in model
     assert "plug-in model nb" in listing.stderr and "hidden by the built-in" in listing.stderr
 
