@@ -46,9 +46,10 @@ def test_builtin_runs_keep_their_identity_and_record_their_class(tiny_home):
 def test_grid_runs_sklearn_and_keras_wrappers_beside_a_builtin(tiny_home, monkeypatch):
     _on_path(monkeypatch, EXAMPLES)
     models = ["nb", "your_models:SklearnPipeline", "your_models:KerasBag"]
-    args = ("all", "--datasets", "sms-spam", "--models", *models, *QUICK)
+    args = ("all", "--datasets", "sms-spam", "--models", *models, "--profile", "quick", "--no-lm")
     proc = bench(*args)
     assert proc.returncode == 0, proc.stderr
+    assert "report:" in proc.stdout  # the report draws the family `plugin` too
     runs = {r["model"]: (name, r) for name, r in _runs(tiny_home.parent / "results").items()}
     assert sorted(runs) == sorted(models)
     name, sklearn_run = runs["your_models:SklearnPipeline"]
