@@ -93,9 +93,13 @@ def _add_run_commands(sub, commands: dict[str, Callable]) -> None:
         {"run": _add_run_options, "all": _add_all_options, "report": _add_report_options}[name](s)
 
 
+#: what --model and --models take (bench.plugins)
+_MODEL_HELP = "a name from `bench list`, or package.module:Class (docs/your-model.md)"
+
+
 def _add_run_options(s) -> None:
     s.add_argument("--dataset", required=True)
-    s.add_argument("--model", required=True)
+    s.add_argument("--model", required=True, help=_MODEL_HELP)
     s.add_argument("--tokenizer")
     s.add_argument("--seed", type=seed, default=0)
     s.add_argument("--param", action="append", metavar="KEY=VALUE", help="hyperparameter override")
@@ -118,7 +122,7 @@ def _add_all_options(s) -> None:
         "TOML file (docs/grid-config.md); flags given here override it",
     )
     s.add_argument("--datasets", nargs="+")
-    s.add_argument("--models", nargs="+")
+    s.add_argument("--models", nargs="+", help=f"default: the profile's; each {_MODEL_HELP}")
     s.add_argument(
         "--seeds",
         nargs="+",
@@ -205,7 +209,7 @@ def _add_text_commands(sub, commands: dict[str, Callable]) -> None:
     s = sub.add_parser("predict", help="classify texts with the model saved by the last run")
     s.add_argument("texts", nargs="*", metavar="TEXT")
     s.add_argument("--dataset", required=True)
-    s.add_argument("--model", required=True)
+    s.add_argument("--model", required=True, help=_MODEL_HELP)
     s.add_argument("--input", metavar="FILE", help="one text per line")
     s.add_argument(
         "--json", action="store_true", help="one JSON object per line: label, probability"
@@ -242,7 +246,9 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
     s = sub.add_parser("sweep", help="data-efficiency sweep: accuracy against training-set size")
     s.add_argument("--datasets", "--dataset", nargs="+", help="default: imdb")
     s.add_argument(
-        "--models", nargs="+", help="default: nb, the linear models and the main neural ones"
+        "--models",
+        nargs="+",
+        help=f"default: nb, the linear models and the main neural ones; each {_MODEL_HELP}",
     )
     s.add_argument(
         "--sizes",

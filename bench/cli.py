@@ -43,11 +43,15 @@ def cmd_list(args) -> int:
     """Registered datasets, models, tokenizers, n-gram smoothings and neural language models."""
     from baselines.ngram import SMOOTHINGS
     from bench.models import LANGUAGE_MODELS, MODELS
+    from bench.plugins import listed
     from bench.tokenizers import TOKENIZERS
 
+    plugins, clashes = listed(list(MODELS))  # entry points named, none imported
+    for line in clashes:
+        say(f"warning: {line}")
     doc = {
         "datasets": _dataset_rows(),
-        "models": [MODELS.get(n).describe() for n in MODELS],
+        "models": [MODELS.get(n).describe() for n in MODELS] + plugins,
         "tokenizers": [{"name": n} for n in TOKENIZERS],
         "smoothings": [{"name": n} for n in SMOOTHINGS],
         "language_models": [LANGUAGE_MODELS.get(n).describe() for n in LANGUAGE_MODELS],

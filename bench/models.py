@@ -8,8 +8,13 @@ A classifier is a class with keyword-only hyperparameters (``seed`` among them) 
                                                         # chosen values included
 
 ``groups`` (IMDB: the movie of each review, else None) must not straddle a validation split.
-Optional: ``n_parameters()``, ``history_`` (per-epoch dicts), ``save(dir)``. Models never compute
-benchmark metrics; the runner does, the same way for every model.
+Optional: ``n_parameters()``, ``history_`` (per-epoch dicts), ``save(dir)`` with a classmethod
+``load(dir)``, and a ``family`` attribute (``classic`` or ``neural``; plug-ins default to
+``plugin``). Models never compute benchmark metrics; the runner does, the same way for every model.
+
+Wherever a command takes a model, a class of one's own can stand beside these: ``--model
+package.module:Class``, or the name an installed package registers under the ``nlp_bench.models``
+entry-point group (``bench.plugins``; docs/your-model.md).
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from core.registry import Registry, load_object
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registered model: its name, family (``classic``/``neural``) and ``"module:Class"``."""
+    """A model: its name, family (``classic``/``neural``, ``plugin`` for a plug-in that declares
+    none) and ``"module:Class"``. ``source`` (plug-ins only) says which distribution and version
+    provide the class; it is part of their runs' identity."""
 
     name: str
     family: str
     target: str
     description: str
+    source: dict | None = None
 
     def cls(self) -> type:
         """The model class, imported on first use."""
@@ -162,5 +170,20 @@ _add_lm(
 
 
 def get_model(name: str) -> ModelSpec:
-    """The model registered as ``name`` (an unknown name suggests the closest ones)."""
-    return MODELS.get(name)
+    """The model registered as ``name``, or a plug-in: a ``"package.module:Class"`` reference or
+    the name of an installed ``nlp_bench.models`` entry point, imported and checked against the
+    model contract (``bench.plugins``). A built-in name always means the built-in model; an
+    unknown name suggests the closest ones."""
+    if name in MODELS:
+        return MODELS.get(name)
+    from bench.plugins import plugin_model
+
+    found = plugin_model(name, tuple(MODELS))
+    return ModelSpec(found.name, found.family, found.target, found.description, found.source)
+
+
+def model_source(spec: ModelSpec) -> dict:
+    """Where ``spec``'s class comes from (``bench.plugins.source_of``), for its run file."""
+    from bench.plugins import source_of
+
+    return spec.source or source_of(spec.cls())

@@ -146,6 +146,8 @@ class RunResult:
     tokenize_cold_seconds: float | None = None
     tokenize_docs_per_s: float | None = None  # train + test documents / cold seconds
     tokenize_workers: int | None = None  # processes the cold tokenization used
+    # where the model class comes from: module, class, distribution, version (bench.plugins)
+    model_source: dict | None = None
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)
@@ -223,14 +225,25 @@ def check_field_types(cls: type, values: dict) -> None:
             raise InvalidResultError(f"{f.name} must be {what}, got {values[f.name]!r:.80}")
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def file_safe(name: str) -> str:
+    """``name`` as part of a file name on any OS: a plug-in's ``pkg.mod:Class`` becomes
+    ``pkg.mod-Class`` (registered names are kebab-case and stay as they are; the run id at the
+    end of a file name keeps two runs apart)."""
+    return _UNSAFE.sub("-", name)
+
+
 def run_path(results_dir: Path, result_or_config, rid: str) -> Path:
     c = result_or_config
     tok = c.tokenizer["name"] if isinstance(c.tokenizer, dict) else c.tokenizer
     size = f"__n{c.max_train}" if getattr(c, "max_train", None) is not None else ""
+    model = file_safe(c.model)
     return (
         results_dir
         / "runs"
-        / f"{c.dataset}__{c.model}__{tok}__{c.profile}__seed{c.seed}{size}__{rid}.json"
+        / f"{c.dataset}__{model}__{tok}__{c.profile}__seed{c.seed}{size}__{rid}.json"
     )
 
 

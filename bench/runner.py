@@ -18,7 +18,7 @@ from bench.datasets import get_dataset
 from bench.errors import BenchError
 from bench.memory import PeakWatch
 from bench.metrics import classification_metrics
-from bench.models import get_model
+from bench.models import get_model, model_source
 from bench.params import check_types
 from bench.profiles import get_profile
 from bench.results import (
@@ -114,6 +114,8 @@ def _resolve(config: RunConfig):
     identity.update(spec.extra.get("identity", {}))  # a user file's columns and split rule
     if spec.data_modified():  # used only by the BENCH_ALLOW_MODIFIED_DATA opt-in: say so
         identity["data_modified"] = True
+    if model_spec.source is not None:  # a plug-in: a new version of it is a new run
+        identity["model_source"] = model_spec.source
     return spec, model_spec, profile, tokenizer, params, identity
 
 
@@ -271,6 +273,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
         model_dir=str(saved) if saved else None,
         max_train=config.max_train,
         **tok_stats,
+        model_source=model_source(model_spec),
     )
     if results_dir is not None:
         path = save_result(results_dir, result)
@@ -351,7 +354,7 @@ def predict(
         )
     if hasattr(clf, "known_token_count"):  # the classic models: their training vocabulary
         known = [int(n) for n in clf.known_token_count(docs)]
-    elif hasattr(clf, "vocab_"):  # the Keras models: ids 0 and 1 are padding and <unk>
+    elif hasattr(getattr(clf, "vocab_", None), "stoi"):  # ours: ids 0 and 1 are padding, <unk>
         known = [sum(clf.vocab_.stoi.get(t, 0) > 1 for t in d) for d in docs]
     else:
         known = [len(d) for d in docs]

@@ -18,7 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 DPI = 80
-FAMILY_PALETTE = {"classic": "#d95f02", "neural": "#1b9e77"}
+# plugin: models of your own (docs/your-model.md)
+FAMILY_PALETTE = {"classic": "#d95f02", "neural": "#1b9e77", "plugin": "#7570b3"}
 
 sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
 
