@@ -14,6 +14,13 @@ _REAL = os.environ.get("BENCH_DATA_HOME") or str(ROOT.parent / "shared" / "data"
 REAL_DATA_HOME = Path(_REAL) if Path(_REAL, "imdb").is_dir() else None
 
 
+@pytest.fixture(autouse=True)
+def _datasets_file_undone(monkeypatch):
+    """Commands export ``BENCH_DATASETS_FILE`` for their grid's children (``--datasets-file``, a
+    grid file's ``datasets_file``): whatever a test's command set is undone after it."""
+    monkeypatch.setenv("BENCH_DATASETS_FILE", os.environ.get("BENCH_DATASETS_FILE", ""))
+
+
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """Empty data, cache and results folders; downloads disabled."""
