@@ -146,6 +146,9 @@ class RunResult:
     tokenize_cold_seconds: float | None = None
     tokenize_docs_per_s: float | None = None  # train + test documents / cold seconds
     tokenize_workers: int | None = None  # processes the cold tokenization used
+    # seconds per phase of the run (bench.phases.RUN_PHASES), adding up to its wall time; empty in
+    # runs made before it was recorded
+    phases: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)
