@@ -114,3 +114,22 @@ def test_process_age_is_the_time_since_the_process_started():
         pytest.skip("no /proc here")
     # /proc counts in clock ticks (1/100 s)
     assert 0 < float(out.stdout) <= outside + 0.02
+
+
+def test_the_report_says_where_the_stored_runs_time_went(tiny_home):
+    from reports.compute import phase_rows
+    from reports.html import render_report
+
+    results = [
+        run(make_config(d, "nb", profile="quick"), results_dir=results_home(), quiet=True)
+        for d in ("imdb", "sms-spam")
+    ]
+    table = phase_rows(results)
+    assert table["runs"] == 2 and [r["phase"] for r in table["rows"]] == [
+        phases.LABELS[p] for p in phases.RUN_PHASES
+    ]
+    fit = sum(r.phases["fit"] for r in results)
+    assert table["rows"][3]["hours"] == pytest.approx(fit / 3600)
+    assert sum(r["percent"] for r in table["rows"]) == pytest.approx(100)
+    html = render_report(results_home(), profile="quick").parent.joinpath("quick.html").read_text()
+    assert "Where the time went" in html and "model import" in html
