@@ -25,7 +25,7 @@ def test_an_in_process_run_records_every_phase_adding_up_to_its_time(tiny_home):
     assert all(v >= 0 for v in result.phases.values())
     # the clock starts at the call and stops before the result file is written
     assert 0 < sum(result.phases.values()) <= outside
-    assert outside - sum(result.phases.values()) < 0.5
+    assert outside - sum(result.phases.values()) < 1.0
     assert result.phases["fit"] == pytest.approx(result.fit_seconds)
     assert result.phases["tokenize"] == pytest.approx(result.tokenize_seconds)
     stored = json.loads(next((results_home() / "runs").glob("*.json")).read_text())
@@ -45,7 +45,7 @@ def test_a_bench_run_process_counts_from_its_start(tiny_home):
     recorded = sum(result["phases"].values())
     assert set(result["phases"]) == set(phases.RUN_PHASES)
     assert min(result["phases"].values()) >= 0
-    assert recorded <= outside and outside - recorded < 1.5
+    assert recorded <= outside and outside - recorded < 3.0
     # the start-up before the run is counted: more than the run's own set-up could take alone
     assert result["phases"]["other"] > 0.05
 
