@@ -294,14 +294,34 @@ def _run(
     """Run the configurations not yet stored, then ``then(results_dir)`` (its failures, one line
     each), then render the report if asked and there are runs to show. The folders it writes are
     checked first: an unwritable one fails in one line before anything is fitted."""
+    import time
+
+    from bench import phases
+    from bench.profiles import get_profile
     from bench.storage import check_writable
     from reports.html import render_report
 
+    t0 = time.perf_counter()
     check_writable(results_dir, ("runs", "models", "report") if report else ("runs", "models"))
     print(f"{len(configs)} runs, profile {profile!r}, results in {results_dir}", file=sys.stderr)
+    t_grid = time.perf_counter()
     outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force))
+    t_lm = time.perf_counter()
     if then is not None:
         outcome.lm_failed = then(results_dir)
+    t_report = time.perf_counter()
     if report and any((results_dir / "runs").glob("*.json")):
         outcome.report = render_report(results_dir, profile=profile)
+    end = time.perf_counter()
+    print(
+        phases.grid_breakdown(
+            outcome.grid.done,
+            wall=phases.command_wall(t0),
+            grid_seconds=t_lm - t_grid,
+            lm_seconds=t_report - t_lm,
+            report_seconds=end - t_report,
+            budget_minutes=get_profile(profile).budget_minutes,
+        ),
+        file=sys.stderr,
+    )
     return outcome

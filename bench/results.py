@@ -148,6 +148,9 @@ class RunResult:
     tokenize_workers: int | None = None  # processes the cold tokenization used
     # where the model class comes from: module, class, distribution, version (bench.plugins)
     model_source: dict | None = None
+    # seconds per phase of the run (bench.phases.RUN_PHASES), adding up to its wall time; empty in
+    # runs made before it was recorded
+    phases: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)

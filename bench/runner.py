@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import sysinfo
+from bench import phases, sysinfo
 from bench.datasets import get_dataset
 from bench.errors import BenchError
 from bench.memory import PeakWatch
@@ -91,7 +91,9 @@ def make_config(
     if params:  # a mistyped or out-of-range --param fails now, not minutes later in a fit
         merged = {**get_profile(profile).params_for(model, spec.name), **params}
         try:
+            t0 = time.perf_counter()
             cls = get_model(model).cls()
+            phases.note_early("model_import", time.perf_counter() - t0)
             check_types(cls, merged)
             check_ranges(cls, merged)
             cls(seed=seed, **merged)
@@ -164,6 +166,7 @@ def run(config: RunConfig, *, results_dir: Path | None = None, quiet: bool = Fal
 
 
 def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
+    clock = phases.RunClock()  # each phase's seconds, recorded in the result (bench.phases)
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     if results_dir is not None:
         check_writable(results_dir, ("runs", "models"))
@@ -171,16 +174,18 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     if results_dir is not None:  # a file that fails validation is kept aside, not overwritten
         stored_result(run_path(results_dir, config, run_id(identity)), results_dir)
     try:  # before any data is read: a misspelled, mistyped or out-of-range --param fails at once
-        cls = model_spec.cls()
-        check_types(cls, params)
-        model = cls(seed=config.seed, **params)
+        with clock.phase("model_import"):  # a neural model's module imports TensorFlow
+            cls = model_spec.cls()
+            check_types(cls, params)
+            model = cls(seed=config.seed, **params)
     except (TypeError, ValueError) as exc:
         raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     _log(f"{config.label()}: loading data", quiet)
-    data = spec.load()
-    max_train = config.max_train if config.max_train is not None else profile.max_train
-    train = stratified_slice(data.train, max_train)
-    test = stratified_slice(data.test, profile.max_test)
+    with clock.phase("data"):
+        data = spec.load()
+        max_train = config.max_train if config.max_train is not None else profile.max_train
+        train = stratified_slice(data.train, max_train)
+        test = stratified_slice(data.test, profile.max_test)
 
     t0 = time.perf_counter()
     progress = None if quiet else f"{config.dataset} tokenizing with {tokenizer.name}"
@@ -192,6 +197,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     tok_test = tokenize_corpus(spec, "test", test.texts, tokenizer, progress=progress)
     train_docs, test_docs = tok_train.docs, tok_test.docs
     tokenize_s = time.perf_counter() - t0
+    clock.seconds["tokenize"] += tokenize_s
     tok_stats = _tokenize_stats(tok_train, tok_test, len(train) + len(test))
     if tok_stats["tokenize_cache_hit"] is not None:
         _log(
@@ -210,9 +216,11 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
     ) as exc:  # its ranges (alpha >= 0, C > 0) are checked only here
         raise BenchError(f"bad parameters for {config.model}: {exc}") from exc
     fit_s = time.perf_counter() - t0
+    clock.seconds["fit"] += fit_s
     t0 = time.perf_counter()
     proba = np.asarray(model.predict_proba(test_docs))
     predict_s = time.perf_counter() - t0
+    clock.seconds["predict"] += predict_s
     if invalid_rows(proba, atol=1e-4):
         raise BenchError(
             f"{config.label()}: the model gave invalid probabilities (NaN, infinite or not "
@@ -232,7 +240,8 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
         "tokenizer": tokenizer.config(),
         "classes": list(spec.classes),
     }
-    model_bytes, saved = _keep_model(model, manifest, results_dir, quiet)
+    with clock.phase("save"):
+        model_bytes, saved = _keep_model(model, manifest, results_dir, quiet)
     result = RunResult(
         run_id=run_id(identity),
         dataset=spec.name,
@@ -275,6 +284,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
         **tok_stats,
         model_source=model_source(model_spec),
     )
+    result.phases = clock.finish()  # the result file's own write comes after: it holds these
     if results_dir is not None:
         path = save_result(results_dir, result)
         _log(

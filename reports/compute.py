@@ -108,6 +108,25 @@ def lm_rows(lm: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def phase_rows(results: list[RunResult]) -> dict:
+    """Where the classification runs' time went: each phase (``bench.phases``) summed over the
+    runs that recorded phases, its hours and share; ``runs``: how many did."""
+    from bench.phases import LABELS, sum_phases
+
+    timed = [r.phases for r in results if r.phases]
+    total = sum_phases(timed)
+    seconds = sum(total.values())
+    rows = [
+        {
+            "phase": LABELS[name],
+            "hours": s / 3600,
+            "percent": 100 * s / seconds if seconds else None,
+        }
+        for name, s in total.items()
+    ]
+    return {"runs": len(timed), "untimed": len(results) - len(timed), "rows": rows if timed else []}
+
+
 def compute_tables(results: list[RunResult], lm: pd.DataFrame) -> dict:
     """``rows``: hours per dataset, task and family; ``total``; ``provenance``: runs per origin."""
     frame = pd.DataFrame(
@@ -115,7 +134,7 @@ def compute_tables(results: list[RunResult], lm: pd.DataFrame) -> dict:
         columns=["dataset", "task", "family", "seconds", "finished_at", "provenance", "shared"],
     )
     if frame.empty:
-        return {"rows": [], "total": None, "provenance": []}
+        return {"rows": [], "total": None, "provenance": [], "phases": phase_rows(results)}
     runs = frame[frame["shared"] != True]  # noqa: E712 (NaN for the runs, True for shared counting)
     per = (
         frame.groupby(["dataset", "task", "family"])
@@ -148,4 +167,5 @@ def compute_tables(results: list[RunResult], lm: pd.DataFrame) -> dict:
         "rows": per.astype(object).where(per.notna(), None).to_dict("records"),
         "total": total,
         "provenance": origins.astype(object).where(origins.notna(), None).to_dict("records"),
+        "phases": phase_rows(results),
     }

@@ -42,6 +42,7 @@ def _classifiers(name: str) -> dict:
         "max_test": p.max_test,
         "caps_note": p.caps_note,
         "seeds": list(p.seeds),
+        "budget_minutes": p.budget_minutes,
         "tokenizers": p.tokenizers,
         "models": None if p.models is None else list(p.models),
         "korean_analyzers": list(p.korean_analyzers),

@@ -4,6 +4,7 @@ The file's layout (``docs/profiles.md`` describes each setting's reason)::
 
     description = "..."              # what `bench list` shows
     seeds = [0]                      # what `bench all` runs unless --seeds says otherwise
+    budget_minutes = 30              # the wall time `bench all` should take (optional)
     [tokenizers]                     # language -> tokenizer
     [classifiers]                    # max_train, max_test, models, korean_analyzers, caps_note
     [classifiers.neural_params]      # every neural classifier of the model registry
@@ -49,7 +50,14 @@ _TYPES = {
     dict: ("a table", _is_table),
     "ints": ("a list of integers", lambda v: isinstance(v, list) and all(map(_is_int, v))),
 }
-_TOP = {"description": str, "seeds": "ints", "tokenizers": dict, "classifiers": dict, "lm": dict}
+_TOP = {
+    "description": str,
+    "seeds": "ints",
+    "budget_minutes": int,
+    "tokenizers": dict,
+    "classifiers": dict,
+    "lm": dict,
+}
 _CLASSIFIERS = {
     "max_train": int,
     "max_test": int,
@@ -149,6 +157,8 @@ def profile_from_dict(name: str, doc: dict) -> Profile:
     optional |= {k: tuple(clf[k]) for k in ("models", "korean_analyzers") if k in clf}
     if "seeds" in doc:
         optional["seeds"] = tuple(doc["seeds"])
+    if "budget_minutes" in doc:
+        optional["budget_minutes"] = doc["budget_minutes"]
     return Profile(
         name=name,
         description=doc["description"],

@@ -100,9 +100,12 @@ class Profile:
     models: tuple[str, ...] | None = None
     korean_analyzers: tuple[str, ...] = KOREAN_ANALYZERS  # the tokenizers of the NSMC x nb rows
     lm: LMPlan = field(default_factory=LMPlan)
+    # the wall time `bench all` should take; a grid over it names the phase that took the most
+    budget_minutes: int | None = None
 
     def __post_init__(self) -> None:
         _count(self.max_train, "[classifiers] max_train", minimum=1)
+        _count(self.budget_minutes, "budget_minutes", minimum=1)
         _count(self.max_test, "[classifiers] max_test", minimum=1)
         _known(MODELS, self.model_params, "[classifiers.model_params]")
         _known(DATASETS, self.dataset_params, "[classifiers.dataset_params]")
