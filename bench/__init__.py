@@ -1,12 +1,13 @@
 """nlp-bench: classic NLP and neural networks side by side on the same text data.
 
-The Python API (``docs/python-api.md``): ``bench.run``, ``bench.run_grid`` and
-``bench.load_results``, imported from ``bench.api`` on first use so ``import bench`` stays light.
+The Python API (``docs/python-api.md``): ``bench.run``, ``bench.run_grid``,
+``bench.load_results`` and ``bench.describe_data``, imported from ``bench.api`` on first use so
+``import bench`` stays light.
 """
 
 __version__ = "0.1.0"
 
-_API = ("run", "run_grid", "load_results")
+_API = ("run", "run_grid", "load_results", "describe_data")
 
 
 def __getattr__(name: str):

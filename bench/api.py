@@ -1,5 +1,5 @@
 """The Python API, for notebooks and scripts: ``bench.run``, ``bench.run_grid``,
-``bench.load_results``; and the table ``bench results`` exports.
+``bench.load_results``, ``bench.describe_data``; and the table ``bench results`` exports.
 
 Each takes the path the command line takes (``bench.runner.make_config`` and ``run``;
 ``bench.orchestrate.run_all``; ``bench.results.read_results``), so a number from a notebook is the
@@ -49,13 +49,19 @@ def run(
     results_dir: str | Path | None = None,
     save: bool = True,
     quiet: bool = False,
+    **file_options,
 ) -> RunResult:
     """Fit ``model`` on ``dataset`` and evaluate it on the test split, as ``bench run`` does.
 
     ``params`` override the profile's hyperparameters (``{"alpha": 0.5}``); ``max_train`` trains
     on a stratified slice. With ``save`` the result file (and fitted model) go to ``results_dir``
     (default ``$BENCH_RESULTS_DIR`` or ``./bench-results``). Returns the ``RunResult``
-    (``.accuracy``, ``.macro_f1``, ``.fit_seconds``, ``.to_dict()``)."""
+    (``.accuracy``, ``.macro_f1``, ``.fit_seconds``, ``.to_dict()``).
+
+    ``dataset`` may be a path to your own ``.csv``/``.tsv``/``.jsonl``/``.parquet`` file;
+    ``file_options`` then say how to read it (``text_column``, ``label_column``, ``test_file``,
+    ``test_size``, ``split_seed``, ``language``, ``name``, ``drop_empty``: docs/your-data.md)."""
+    from bench.datasets.catalogue import named
     from bench.runner import make_config
     from bench.runner import run as run_config
 
@@ -63,8 +69,9 @@ def run(
         raise BenchError(f"seed must be a non-negative integer, got {seed!r}")
     if max_train is not None and (not isinstance(max_train, int) or max_train < 1):
         raise BenchError(f"max_train must be a positive integer, got {max_train!r}")
+    folder = _results_dir(results_dir) if save else None
     config = make_config(
-        dataset,
+        named(dataset, folder, **file_options),
         model,
         tokenizer=tokenizer,
         profile=profile,
@@ -72,7 +79,17 @@ def run(
         params=params,
         max_train=max_train,
     )
-    return run_config(config, results_dir=_results_dir(results_dir) if save else None, quiet=quiet)
+    return run_config(config, results_dir=folder, quiet=quiet)
+
+
+def describe_data(dataset: str, **file_options) -> dict:
+    """What ``bench data --describe`` reports of a dataset (a name, or your file with
+    ``file_options`` as for ``run``): sizes per split and class, text lengths, vocabulary and the
+    test split's out-of-vocabulary rate, and the leakage audit (docs/data.md)."""
+    from bench.datasets.catalogue import named
+    from bench.describe import describe_dataset
+
+    return describe_dataset(named(dataset, None, **file_options))
 
 
 def grid_config(config: str | Path | dict | GridConfig | None) -> GridConfig:

@@ -80,12 +80,14 @@ def run_all(
     The resolved grid (``bench.grid_config.ResolvedGrid``; ``config_file``: the grid file it came
     from) is stored under ``results_dir/grids/`` before anything runs."""
     from bench.datasets import BENCHMARK_DATASETS
+    from bench.datasets.catalogue import named
     from bench.describe import describe_quietly
     from bench.grid_config import DATASETS_FILE_ENV, resolve_grid, store_resolved
     from bench.profiles import get_profile
 
     prof = get_profile(profile)
-    datasets = list(datasets or BENCHMARK_DATASETS)
+    # data files (a grid file may list paths) become names their child runs find
+    datasets = [named(d, results_dir) for d in datasets or BENCHMARK_DATASETS]
     grid_models, grid_seeds = list(models or prof.grid_models()), list(seeds or prof.seeds)
     tokenizers = {lang: list(names) for lang, names in (tokenizers or {}).items()}
     planned = plan(

@@ -152,6 +152,17 @@ def use_file(
     return source.name
 
 
+def named(dataset: str, results_dir: Path | None = None, **options) -> str:
+    """The dataset name for ``dataset``: a data file's (declared with ``options``, see
+    ``use_file``), or ``dataset`` itself when it is a name (then ``options`` must be unset)."""
+    if is_data_file(dataset):
+        return use_file(dataset, results_dir=results_dir, **options)
+    given = sorted(k for k, v in options.items() if v is not None)
+    if given:
+        raise BenchError(f"{given} describe a data file, but {dataset!r} is a dataset name")
+    return dataset
+
+
 def _refuse_builtin(name: str, where: str) -> None:
     from bench.datasets.registered import DATASETS
 
