@@ -79,7 +79,7 @@ def run_all(
     with ``shard_spec``. ``tokenizers``, ``params`` and ``max_train`` go to ``bench.grid.plan``.
     The resolved grid (``bench.grid_config.ResolvedGrid``; ``config_file``: the grid file it came
     from) is stored under ``results_dir/grids/`` before anything runs."""
-    from bench.datasets import BENCHMARK_DATASETS
+    from bench.datasets import BENCHMARK_DATASETS, get_dataset
     from bench.datasets.catalogue import named
     from bench.describe import describe_quietly
     from bench.grid_config import DATASETS_FILE_ENV, resolve_grid, store_resolved
@@ -115,6 +115,8 @@ def run_all(
         datasets_file=os.environ.get(DATASETS_FILE_ENV) or None,
         config_file=config_file,
     )
+    for name in datasets:  # data that is refused (missing, failing its checksum) stops the grid
+        get_dataset(name).checksum()  # before its record is written
     store_resolved(results_dir, resolved)
 
     def lm_step(results_dir: Path) -> list[str]:
