@@ -81,6 +81,7 @@ def run_all(
     from) is stored under ``results_dir/grids/`` before anything runs."""
     from bench.datasets import BENCHMARK_DATASETS, get_dataset
     from bench.datasets.catalogue import named
+    from bench.storage import check_writable
     from bench.describe import describe_quietly
     from bench.grid_config import DATASETS_FILE_ENV, resolve_grid, store_resolved
     from bench.profiles import get_profile
@@ -115,6 +116,7 @@ def run_all(
         datasets_file=os.environ.get(DATASETS_FILE_ENV) or None,
         config_file=config_file,
     )
+    check_writable(results_dir, ("runs", "models", "grids"))  # one line before anything else
     for name in datasets:  # data that is refused (missing, failing its checksum) stops the grid
         get_dataset(name).checksum()  # before its record is written
     store_resolved(results_dir, resolved)
