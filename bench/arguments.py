@@ -30,6 +30,7 @@ documents = _integer_at_least(1, "a number of documents is a positive integer")
 
 RESULTS_DIR_HELP = "default: $BENCH_RESULTS_DIR or ./bench-results"
 NO_REPORT_HELP = "only run; `bench report` renders later"
+SHIPPED_REFERENCE = ""  # `--reference` without a path: reports.reference.SHIPPED
 
 
 def build_parser(commands: dict[str, Callable], description: str) -> argparse.ArgumentParser:
@@ -170,6 +171,15 @@ def _add_report_options(s) -> None:
         help="print the profile's accuracy and "
         "perplexity tables as Markdown (every profile when none is given), each with "
         "the number, dates and machines of its runs; no HTML",
+    )
+    s.add_argument(
+        "--reference",
+        nargs="?",
+        const=SHIPPED_REFERENCE,
+        metavar="PATH",
+        help="show your runs beside the reference results (default: the shipped "
+        "reference/default-profile.tar.gz of a source checkout): accuracy difference, speed "
+        "ratios, flagged where they differ beyond the seed spread; with --markdown as one table",
     )
 
 

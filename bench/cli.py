@@ -307,8 +307,19 @@ def cmd_report(args) -> int:
     from reports.html import render_report
     from reports.markdown import render_markdown
 
+    comparison = _reference_comparison(args) if args.reference is not None else None
+    if comparison is not None and args.markdown:
+        from reports.reference import markdown_table
+
+        print(markdown_table(comparison))
+        return 0
     if not args.markdown:
-        path = render_report(_results_dir(args), profile=args.profile, benchmarks=args.benchmarks)
+        path = render_report(
+            _results_dir(args),
+            profile=args.profile,
+            benchmarks=args.benchmarks,
+            reference=comparison,
+        )
         print(f"report: {path}")
         return 0
     text, note = render_markdown(_results_dir(args), args.profile)
@@ -316,6 +327,19 @@ def cmd_report(args) -> int:
     if note:
         print(f"note: {note}", file=sys.stderr)
     return 0
+
+
+def _reference_comparison(args):
+    """``--reference [PATH]``: the user's runs beside the reference, its summary on stderr."""
+    from reports.reference import reference_comparison
+
+    comparison, problems = reference_comparison(
+        _results_dir(args), args.reference or None, args.profile
+    )
+    for problem in problems:
+        print(f"warning: reference: left out {problem}", file=sys.stderr)
+    print(comparison.summary(), file=sys.stderr)
+    return comparison
 
 
 def cmd_predict(args) -> int:

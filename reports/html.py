@@ -74,13 +74,18 @@ def _benchmarks(results_dir: Path, path: str | Path | None) -> dict | None:
 
 
 def render_report(
-    results_dir: Path, *, profile: str | None = None, benchmarks: str | Path | None = None
+    results_dir: Path,
+    *,
+    profile: str | None = None,
+    benchmarks: str | Path | None = None,
+    reference=None,
 ) -> Path:
     """Write one page per profile and ``results_dir/report/index.html``; return the index path.
 
     ``profile`` picks the page that becomes ``index.html`` (default: the most recent run's);
     ``benchmarks`` is a pytest-benchmark JSON file to fold in (default:
-    ``results_dir/benchmarks.json``). Each result file left out is named on stderr and in the
+    ``results_dir/benchmarks.json``); ``reference`` a ``reports.reference.Comparison`` shown
+    as "Your runs beside the reference". Each result file left out is named on stderr and in the
     page's note. A results folder that cannot be written fails in one line before any rendering.
     """
     if results_dir.exists():  # a regular file in its place is named as such, not "no results"
@@ -120,6 +125,7 @@ def render_report(
             generated=generated,
             superseded_note=note,
             grid_configs=latest_grids(results_dir, p),
+            reference=reference.for_profile(p) if reference is not None else None,
         )
         write_text_atomic(out_dir / page_name(p), html)
         if p == profile:
