@@ -98,6 +98,12 @@ def _ratio(mine, theirs) -> float | None:
     return float(mine) / float(theirs)
 
 
+def _cpu(machine: dict) -> str:
+    """The CPU's name and, where recorded, its generation: two kinds may share a name."""
+    name, kind = machine.get("cpu") or "?", machine.get("cpu_generation")
+    return f"{name} ({kind})" if kind else name
+
+
 def _verdict(mine: RunResult, ref: RunResult, seeds: list[RunResult], tol: float) -> dict:
     """flag (``agree``, ``differs``, ``not comparable``) and how it was decided."""
     if len(seeds) >= 2:
@@ -150,8 +156,8 @@ def compare(
                 "difference": mine.accuracy - ref.accuracy,
                 "fit_ratio": _ratio(mine.fit_seconds, ref.fit_seconds),
                 "predict_ratio": _ratio(mine.predict_docs_per_s, ref.predict_docs_per_s),
-                "cpu": mine.machine.get("cpu", "?"),
-                "reference_cpu": ref.machine.get("cpu", "?"),
+                "cpu": _cpu(mine.machine),
+                "reference_cpu": _cpu(ref.machine),
                 **_verdict(mine, ref, by_config[config_key(ref.identity)], tol),
             }
         )
