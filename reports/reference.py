@@ -226,8 +226,9 @@ def reference_comparison(
         mine = [r for r in mine if r.profile == profile]
         reference = [r for r in reference if r.profile == profile]
     if not mine:
+        which = f"of profile {profile!r} " if profile is not None else ""
         raise BenchError(
-            f"no results in {results_dir / 'runs'} to compare with the reference; run "
+            f"no results {which}in {results_dir / 'runs'} to compare with the reference; run "
             "`python -m bench run` or `python -m bench all` first"
         )
     return compare(mine, reference), problems
