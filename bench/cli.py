@@ -26,6 +26,13 @@ def _results_dir(args) -> Path:
     return Path(args.results_dir).resolve() if args.results_dir else results_home()
 
 
+def _executor(args):
+    """The executor ``--executor``, ``--jobs`` and ``--ray-address`` ask for."""
+    from bench.executors import make_executor
+
+    return make_executor(args.executor, jobs=args.jobs, ray_address=args.ray_address)
+
+
 def _parse_params(pairs: list[str]) -> dict:
     out = {}
     for pair in pairs or []:
@@ -162,6 +169,7 @@ def cmd_all(args) -> int:
             lm=not args.no_lm,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 
@@ -195,6 +203,7 @@ def cmd_sweep(args) -> int:
             seeds=args.seeds,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 
@@ -216,6 +225,7 @@ def cmd_scale(args) -> int:
             seed=args.seed,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 

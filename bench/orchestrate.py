@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from bench.executors.base import Executor
 from bench.grid import GridOutcome, plan, run_child, run_grid, shard, stopped_by_user
 from bench.results import RunConfig
 
@@ -66,6 +67,7 @@ def run_all(
     lm: bool = True,
     force: bool = False,
     report: bool = True,
+    executor: Executor | None = None,
 ) -> Outcome:
     """The grid of datasets x models x seeds, then the language-model task on each dataset, then
     the report. ``seeds`` default to the profile's for the grid; the LM task gets them only when
@@ -86,7 +88,13 @@ def run_all(
         )
 
     return _run(
-        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        then=lm_step,
+        executor=executor,
     )
 
 
@@ -100,6 +108,7 @@ def run_sweep(
     seeds: Sequence[int] | None = None,
     force: bool = False,
     report: bool = True,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Accuracy against training-set size: each (dataset, size, model, seed) an ordinary run.
     ``sizes`` as typed (``5k``, ``full``); defaults in ``bench.sweep``; dataset imdb, seed 0."""
@@ -112,7 +121,14 @@ def run_sweep(
         list(seeds or [0]),
         profile,
     )
-    return _run(configs, results_dir=results_dir, profile=profile, force=force, report=report)
+    return _run(
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        executor=executor,
+    )
 
 
 def run_scale(
@@ -128,6 +144,7 @@ def run_scale(
     seed: int = 0,
     force: bool = False,
     report: bool = True,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Fit time and peak memory against data size: classic and neural models on growing slices of
     ``dataset``, then an n-gram language model on ``lm_sizes``. ``None`` takes the defaults of
@@ -157,7 +174,13 @@ def run_scale(
         return []
 
     return _run(
-        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        then=lm_step,
+        executor=executor,
     )
 
 
@@ -252,16 +275,18 @@ def _run(
     force: bool,
     report: bool,
     then: Callable[[Path], list[str]] | None = None,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Run the configurations not yet stored, then ``then(results_dir)`` (its failures, one line
     each), then render the report if asked and there are runs to show. The folders it writes are
-    checked first: an unwritable one fails in one line before anything is fitted."""
+    checked first: an unwritable one fails in one line before anything is fitted. ``executor``
+    runs the grid (``bench.executors``; default: local, one run at a time)."""
     from bench.storage import check_writable
     from reports.html import render_report
 
     check_writable(results_dir, ("runs", "models", "report") if report else ("runs", "models"))
     print(f"{len(configs)} runs, profile {profile!r}, results in {results_dir}", file=sys.stderr)
-    outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force))
+    outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force, executor=executor))
     if then is not None:
         outcome.lm_failed = then(results_dir)
     if report and any((results_dir / "runs").glob("*.json")):

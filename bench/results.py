@@ -146,6 +146,9 @@ class RunResult:
     tokenize_cold_seconds: float | None = None
     tokenize_docs_per_s: float | None = None  # train + test documents / cold seconds
     tokenize_workers: int | None = None  # processes the cold tokenization used
+    # how and where it ran (``bench.sysinfo.execution``): executor, node, CPU, cores, accelerator;
+    # None in files written before executors were recorded. Not part of the run's identity.
+    executor: dict | None = None
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)
