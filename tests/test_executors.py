@@ -177,3 +177,17 @@ def test_the_driver_writes_only_a_valid_record_of_the_run_it_asked_for(env, tmp_
     path = store_record(record, None, task, tmp_path)
     assert path == task.path and json.loads(path.read_text())["model_dir"] is None
     assert results_home() == root / "results"
+
+
+def test_the_report_groups_timings_by_hardware_and_share_of_it():
+    from reports.compute import provenance
+
+    machine = {"cpu": "Xeon", "cpu_count": 2, "code_commit": "abcdef0123"}
+    alone = provenance(machine, {}, {"executor": "local", "cpus": 2, "accelerator": "cpu"})
+    shared = provenance(
+        machine, {}, {"executor": "local", "jobs": 2, "cpus": 1, "accelerator": "cpu"}
+    )
+    gpu = provenance(machine, {}, {"executor": "ray", "cpus": 2, "accelerator": "GPU:0"})
+    assert len({alone, shared, gpu}) == 3
+    assert alone.endswith("local, 2 cores per run, cpu") and "--jobs 2, 1 core per run" in shared
+    assert provenance(machine, {}) == provenance(machine, {}, None)  # older files: as before
