@@ -84,7 +84,12 @@ def run_all(
 
     def lm_step(results_dir: Path) -> list[str]:
         return run_lm_children(
-            lm_datasets, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+            lm_datasets,
+            profile=profile,
+            results_dir=results_dir,
+            seeds=seeds,
+            force=force,
+            executor=executor,
         )
 
     return _run(
@@ -246,24 +251,34 @@ def run_lm_children(
     results_dir: Path,
     seeds: Sequence[int] | None = None,
     force: bool = False,
+    executor: Executor | None = None,
 ) -> list[str]:
     """The language-modelling task per dataset, each in its own child process; one line per
-    dataset that failed. Raises KeyboardInterrupt when the user stopped a child."""
-    failed = []
-    for i, dataset in enumerate(datasets, start=1):
-        print(
-            f"[LM {i}/{len(datasets)}] {dataset}: n-gram and neural language models",
-            file=sys.stderr,
+    dataset that failed. Raises KeyboardInterrupt when the user stopped a child. A local
+    ``executor`` with ``--jobs N`` runs N datasets at once (``run_commands``); any other runs them
+    here one by one (the Ray executor hands out the grid's runs, not these)."""
+
+    def command(dataset: str) -> list[str]:
+        return lm_child_command(
+            dataset, profile=profile, results_dir=results_dir, seeds=seeds, force=force
         )
-        code, last = run_child(
-            lm_child_command(
-                dataset, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+
+    def one_by_one():
+        for i, dataset in enumerate(datasets):
+            print(
+                f"[LM {i + 1}/{len(datasets)}] {dataset}: n-gram and neural language models",
+                file=sys.stderr,
             )
-        )
+            yield (i, *run_child(command(dataset)))
+
+    parallel = hasattr(executor, "run_commands") and not executor.sequential
+    ends = executor.run_commands([command(d) for d in datasets]) if parallel else one_by_one()
+    failed = []
+    for i, code, last in ends:
         if stopped_by_user(code):
             raise KeyboardInterrupt
         if code != 0:
-            failed.append(f"{dataset} language models: {last or f'exit code {code}'}")
+            failed.append(f"{datasets[i]} language models: {last or f'exit code {code}'}")
     return failed
 
 

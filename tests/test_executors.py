@@ -191,3 +191,22 @@ def test_the_report_groups_timings_by_hardware_and_share_of_it():
     assert len({alone, shared, gpu}) == 3
     assert alone.endswith("local, 2 cores per run, cpu") and "--jobs 2, 1 core per run" in shared
     assert provenance(machine, {}) == provenance(machine, {}, None)  # older files: as before
+
+
+def test_jobs_runs_the_lm_children_side_by_side_with_their_share_of_cores(monkeypatch, tmp_path):
+    import sys
+
+    from bench import orchestrate
+
+    script = (
+        "import os, sys; print('cpus', os.environ['BENCH_CPUS'], file=sys.stderr); sys.exit({})"
+    )
+
+    def command(dataset, **_):
+        return [sys.executable, "-c", script.format(0 if dataset == "imdb" else 3)]
+
+    monkeypatch.setattr(orchestrate, "lm_child_command", command)
+    failed = orchestrate.run_lm_children(
+        ["imdb", "r8"], profile="quick", results_dir=tmp_path, executor=LocalExecutor(2, cpus=2)
+    )
+    assert failed == ["r8 language models: cpus 1"]

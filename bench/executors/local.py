@@ -78,10 +78,28 @@ class LocalExecutor(Executor):
             for task in tasks:
                 yield self.run_one(task, results_dir, force)
             return
+        yield from self._parallel(lambda t: self.run_one(t, results_dir, force), tasks)
+
+    def run_commands(self, commands: list[list[str]]) -> Iterator[tuple[int, int, str]]:
+        """Run other children (the language-model task's, one per dataset) as the runs are run:
+        ``jobs`` at once with their share of the cores; yields ``(index, exit code, last line)``
+        as each ends."""
+
+        def one(i: int) -> tuple[int, int, str]:
+            return (i, *run_child(commands[i], env=self._env(), live=(self._live, self._guard)))
+
+        if self.sequential:
+            yield from map(one, range(len(commands)))
+        else:
+            yield from self._parallel(one, list(range(len(commands))))
+
+    def _parallel(self, fn, items: list) -> Iterator:
+        """``fn(item)`` for each item in ``jobs`` threads, yielding results as they end; an
+        interrupt stops every child and cancels what has not started."""
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="bench-run")
         pending: set[Future] = set()
         try:
-            pending = {pool.submit(self.run_one, t, results_dir, force) for t in tasks}
+            pending = {pool.submit(fn, item) for item in items}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
