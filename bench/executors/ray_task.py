@@ -30,14 +30,25 @@ from bench.results import RunConfig
 KILL_ONCE = "BENCH_TEST_KILL_WORKER_ONCE"
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the child gets SIGKILL when the worker that started it dies."""
+def _prctl():
+    """libc's ``prctl`` on Linux, looked up now: after a fork in a threaded worker, the child must
+    not import or load anything before it execs."""
+    if sys.platform != "linux":
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+_PRCTL = _prctl()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """The child gets SIGKILL when the worker that started it dies (PR_SET_PDEATHSIG)."""
+    _PRCTL(1, signal.SIGKILL)
 
 
 def _kill_me_once(marker: str | None) -> None:
@@ -65,7 +76,7 @@ def run_on_worker(config: RunConfig, env: dict[str, str], model_limit: int) -> d
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, **env},
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_die_with_parent if _PRCTL is not None else None,
         ) as proc:
             assert proc.stderr is not None
             for line in proc.stderr:
