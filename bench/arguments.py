@@ -189,6 +189,13 @@ def _add_lm_command(sub, commands: dict[str, Callable]) -> None:
         metavar="NAME",
         help="only these of the profile's neural LMs (rnn-lm, lstm-lm, gru-lm)",
     )
+    s.add_argument(
+        "--jobs",
+        type=jobs,
+        default=1,
+        metavar="N",
+        help="N datasets at once, each in a child process with its share of the cores",
+    )
     s.set_defaults(func=commands["lm"])
 
 

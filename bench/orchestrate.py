@@ -225,8 +225,10 @@ def lm_child_command(
     results_dir: Path,
     seeds: Sequence[int] | None = None,
     force: bool = False,
+    neural: Sequence[str] | None = None,
 ) -> list[str]:
-    """The ``bench lm`` command line that runs the task on one dataset in a child process."""
+    """The ``bench lm`` command line that runs the task on one dataset in a child process;
+    ``neural`` as in ``run_lm`` (None: the profile's neural LMs; empty: none)."""
     cmd = [
         sys.executable,
         "-m",
@@ -241,6 +243,8 @@ def lm_child_command(
     ]
     if seeds:
         cmd += ["--seeds", *map(str, seeds)]
+    if neural is not None:
+        cmd += ["--neural", *neural] if neural else ["--no-neural"]
     return cmd + (["--force"] if force else [])
 
 
@@ -252,6 +256,7 @@ def run_lm_children(
     seeds: Sequence[int] | None = None,
     force: bool = False,
     executor: Executor | None = None,
+    neural: Sequence[str] | None = None,
 ) -> list[str]:
     """The language-modelling task per dataset, each in its own child process; one line per
     dataset that failed. Raises KeyboardInterrupt when the user stopped a child. A local
@@ -260,7 +265,12 @@ def run_lm_children(
 
     def command(dataset: str) -> list[str]:
         return lm_child_command(
-            dataset, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+            dataset,
+            profile=profile,
+            results_dir=results_dir,
+            seeds=seeds,
+            force=force,
+            neural=neural,
         )
 
     def one_by_one():

@@ -210,3 +210,19 @@ def test_jobs_runs_the_lm_children_side_by_side_with_their_share_of_cores(monkey
         ["imdb", "r8"], profile="quick", results_dir=tmp_path, executor=LocalExecutor(2, cpus=2)
     )
     assert failed == ["r8 language models: cpus 1"]
+
+
+def test_bench_lm_jobs_runs_a_child_per_dataset_with_the_neural_choice(monkeypatch, isolated):
+    from bench.cli import main
+    from bench.executors import local
+
+    seen = []
+    monkeypatch.setattr(local, "run_child", lambda cmd, **kw: seen.append(cmd) or (0, ""))
+    with pytest.raises(SystemExit) as exc:
+        main(["lm", "--datasets", "sms-spam", "r8", "--no-neural", "--jobs", "2"])
+    assert exc.value.code == 0
+    assert sorted(c[c.index("--datasets") + 1] for c in seen) == ["r8", "sms-spam"]
+    assert all("--no-neural" in c for c in seen)
+    with pytest.raises(SystemExit) as exc:
+        main(["lm", "--datasets", "nope", "--jobs", "2"])
+    assert exc.value.code == 2
