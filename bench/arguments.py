@@ -28,6 +28,8 @@ seed = _integer_at_least(0, "a seed is a non-negative integer")
 documents = _integer_at_least(1, "a number of documents is a positive integer")
 
 
+jobs = _integer_at_least(1, "--jobs is a positive number of runs at once")
+
 RESULTS_DIR_HELP = "default: $BENCH_RESULTS_DIR or ./bench-results"
 NO_REPORT_HELP = "only run; `bench report` renders later"
 SHIPPED_REFERENCE = ""  # `--reference` without a path: reports.reference.SHIPPED
@@ -143,6 +145,31 @@ def _add_all_options(s) -> None:
         help="skip the language-modelling task (it is also skipped when --models or --shard "
         "is given, unless --config says lm = true)",
     )
+    add_executor_options(s)
+
+
+def add_executor_options(s) -> None:
+    """``--jobs``, ``--executor`` and ``--ray-address``: who runs a grid's runs
+    (``bench.executors``)."""
+    s.add_argument(
+        "--jobs",
+        type=jobs,
+        metavar="N",
+        help="run N runs at once on this machine, each with its share of the cores (default 1)",
+    )
+    s.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local: child processes on this machine (default); ray: one Ray task per run "
+        "(pip install 'nlp-bench[ray]')",
+    )
+    s.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="the Ray cluster to use (e.g. auto, or ray://head:10001); default: start a "
+        "local Ray instance on this machine's cores",
+    )
 
 
 def _add_results_command(sub, commands: dict[str, Callable]) -> None:
@@ -210,6 +237,13 @@ def _add_lm_command(sub, commands: dict[str, Callable]) -> None:
         nargs="+",
         metavar="NAME",
         help="only these of the profile's neural LMs (rnn-lm, lstm-lm, gru-lm)",
+    )
+    s.add_argument(
+        "--jobs",
+        type=jobs,
+        default=1,
+        metavar="N",
+        help="N datasets at once, each in a child process with its share of the cores",
     )
     s.set_defaults(func=commands["lm"])
 
@@ -287,6 +321,7 @@ def _add_size_commands(sub, commands: dict[str, Callable]) -> None:
         s.add_argument("--results-dir", help=RESULTS_DIR_HELP)
         s.add_argument("--force", action="store_true", help="redo runs that already have results")
         s.add_argument("--no-report", action="store_true", help=NO_REPORT_HELP)
+        add_executor_options(s)
 
 
 def _add_ngram_command(sub, commands: dict[str, Callable]) -> None:

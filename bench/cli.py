@@ -26,6 +26,13 @@ def _results_dir(args) -> Path:
     return Path(args.results_dir).resolve() if args.results_dir else results_home()
 
 
+def _executor(args):
+    """The executor ``--executor``, ``--jobs`` and ``--ray-address`` ask for."""
+    from bench.executors import make_executor
+
+    return make_executor(args.executor, jobs=args.jobs, ray_address=args.ray_address)
+
+
 def _parse_params(pairs: list[str]) -> dict:
     out = {}
     for pair in pairs or []:
@@ -219,6 +226,7 @@ def cmd_all(args) -> int:
             shard_spec=args.shard,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 
@@ -243,6 +251,8 @@ def cmd_lm(args) -> int:
     """The language-modelling task on each dataset: every n-gram smoothing and order, neural LMs."""
     from bench.orchestrate import run_lm
 
+    if args.jobs > 1:
+        return _lm_children(args)
     run_lm(
         args.datasets,
         results_dir=_results_dir(args),
@@ -252,6 +262,29 @@ def cmd_lm(args) -> int:
         neural=() if args.no_neural else args.neural,
     )
     return 0
+
+
+def _lm_children(args) -> int:
+    """``bench lm --jobs N``: a child per dataset, N at once, each with its share of the cores."""
+    from bench.datasets import BENCHMARK_DATASETS, get_dataset
+    from bench.executors import LocalExecutor
+    from bench.orchestrate import run_lm_children
+    from bench.profiles import get_profile
+
+    get_profile(args.profile)
+    datasets = [get_dataset(d).name for d in args.datasets or BENCHMARK_DATASETS]
+    failed = run_lm_children(
+        datasets,
+        profile=args.profile,
+        results_dir=_results_dir(args),
+        seeds=args.seeds,
+        force=args.force,
+        executor=LocalExecutor(args.jobs),
+        neural=() if args.no_neural else args.neural,
+    )
+    for line in failed:
+        print(line, file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_sweep(args) -> int:
@@ -268,6 +301,7 @@ def cmd_sweep(args) -> int:
             seeds=args.seeds,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 
@@ -289,6 +323,7 @@ def cmd_scale(args) -> int:
             seed=args.seed,
             force=args.force,
             report=not args.no_report,
+            executor=_executor(args),
         )
     )
 

@@ -1,5 +1,8 @@
 """Run a grid of configurations, each in its own process, skipping those already done.
 
+Who runs them is the executor's business (``bench.executors``: here one at a time, ``--jobs N``
+at once, or as Ray tasks on a cluster); the grid plans, skips what is stored and prints progress.
+
 A child process per run gives each run its own honest peak-memory figure, frees TensorFlow's
 memory between runs, and means an interrupted grid leaves only complete result files (each is
 written atomically by the child) so the next invocation resumes where it stopped. A run is done
@@ -10,22 +13,21 @@ the quarantine folder, named in one line, and the run is done again.
 from __future__ import annotations
 
 import itertools
-import json
-import re
-import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.locks import remove_stale_temp_files, try_lock
+from bench.executors.base import Executor, Finished, RunTask
+from bench.executors.children import (  # noqa: F401  (re-exported: orchestrate, tests)
+    USER_STOP_CODES,
+    run_child,
+    stop_child,
+    stopped_by_user,
+)
 from bench.profiles import get_profile
 from bench.results import RunConfig, stored_result
 from bench.runner import make_config, result_path
-
-# TensorFlow's C++/absl start-up lines that TF_CPP_MIN_LOG_LEVEL does not silence
-_NOISE = re.compile(r"^([IWE]\d{4} |WARNING: All log messages before absl)")
 
 
 @dataclass
@@ -106,13 +108,15 @@ def _fmt(seconds: float) -> str:
     return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
 
 
-def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[float]]) -> str:
+def time_left(
+    remaining: list[RunConfig], timed: dict[tuple[str, str], list[float]], slots: int = 1
+) -> str:
     """The progress line's estimate of the time left, from the runs timed so far in this grid.
 
     A run costs what the runs of its (dataset, model) cost, else what that model cost on the other
     datasets: a neural model takes minutes where naive Bayes takes seconds, so one mean over all
     runs would be off by orders of magnitude while the cheap models run first. Runs of a model not
-    yet timed are counted, not guessed.
+    yet timed are counted, not guessed. ``slots`` runs at once divide the time left.
     """
     if not timed:
         return ""
@@ -123,7 +127,7 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
     for config in remaining:
         seconds = timed.get((config.dataset, config.model)) or by_model.get(config.model)
         if seconds:
-            known += sum(seconds) / len(seconds)
+            known += sum(seconds) / len(seconds) / max(1, slots)
         else:
             untimed += 1
     if not untimed:
@@ -135,34 +139,18 @@ def time_left(remaining: list[RunConfig], timed: dict[tuple[str, str], list[floa
     )
 
 
-def _child_command(config: RunConfig, results_dir: Path) -> list[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "bench",
-        "run",
-        "--dataset",
-        config.dataset,
-        "--model",
-        config.model,
-        "--tokenizer",
-        config.tokenizer,
-        "--profile",
-        config.profile,
-        "--seed",
-        str(config.seed),
-        "--results-dir",
-        str(results_dir),
-    ]
-    if config.max_train is not None:
-        cmd += ["--max-train", str(config.max_train)]
-    for key, value in config.params:
-        cmd += ["--param", f"{key}={json.dumps(value)}"]  # the child parses it back as JSON
-    return cmd
+def run_grid(
+    configs: list[RunConfig],
+    results_dir: Path,
+    *,
+    force: bool = False,
+    executor: Executor | None = None,
+) -> GridOutcome:
+    """Run each configuration not yet stored (all of them with ``force``) through ``executor``
+    (default: ``local``, one child process at a time), printing progress."""
+    from bench.executors import LocalExecutor
 
-
-def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False) -> GridOutcome:
-    """Run each configuration not yet stored (all of them with ``force``), printing progress."""
+    executor = executor or LocalExecutor()
     outcome = GridOutcome()
     todo = []
     for config in configs:
@@ -170,107 +158,82 @@ def run_grid(configs: list[RunConfig], results_dir: Path, *, force: bool = False
         if not force and stored_result(path, results_dir) is not None:
             outcome.skipped.append(path)
         else:
-            todo.append((config, path))
+            todo.append(RunTask(config, path))
     if outcome.skipped:
         print(
             f"{len(outcome.skipped)} of {len(configs)} runs already have results "
             "(use --force to redo)",
             file=sys.stderr,
         )
-    start = time.perf_counter()
-    timed: dict[tuple[str, str], list[float]] = {}  # runs made here, not those skipped on the way
-    for i, (config, path) in enumerate(todo, start=1):
-        elapsed = time.perf_counter() - start
-        eta = time_left([c for c, _ in todo[i - 1 :]], timed)
-        print(
-            f"[{i}/{len(todo)}] {config.label()} (elapsed {_fmt(elapsed)}{eta})",
-            file=sys.stderr,
-            flush=True,
-        )
-        seconds = _run_locked(config, path, results_dir, force, outcome)
-        if seconds is not None:
-            timed.setdefault((config.dataset, config.model), []).append(seconds)
+    if not executor.sequential and todo:
+        print(f"executor: {executor.describe()}", file=sys.stderr, flush=True)
+    progress = _Progress(todo, executor)
+    runs = executor.execute(todo, results_dir, force=force)
+    try:
+        for i, task in enumerate(todo, start=1):
+            if executor.sequential:  # the line before the child's own lines, as always
+                progress.starting(i, task.config)
+            try:
+                finished = next(runs)
+            except StopIteration:
+                break
+            _record(finished, outcome, progress, executor.sequential)
+    finally:
+        runs.close()
     print(outcome.summary(), file=sys.stderr, flush=True)
     return outcome
 
 
-def _run_locked(
-    config: RunConfig, path: Path, results_dir: Path, force: bool, outcome: GridOutcome
-) -> float | None:
-    """Run one configuration under its lock, recording the outcome; the seconds it took, or
-    ``None`` if another process has it. Raises KeyboardInterrupt if the user stopped the child."""
-    lock = try_lock(path)
-    if lock is None:
-        outcome.busy.append(config)
-        print("    skipped: another process is running it now", file=sys.stderr, flush=True)
-        return None
-    with lock:
-        if not force and stored_result(path, results_dir) is not None:  # finished since we looked
-            outcome.skipped.append(path)
-            print("    skipped: another process has just finished it", file=sys.stderr, flush=True)
-            return None
-        remove_stale_temp_files(path)
-        t0 = time.perf_counter()
-        returncode, last_line = run_child(_child_command(config, results_dir), lock.fd)
-    if returncode == 0 and stored_result(path, results_dir) is not None:
-        outcome.done.append(path)
+class _Progress:
+    """The grid's progress lines: elapsed time and the estimate of the time left."""
+
+    def __init__(self, todo: list[RunTask], executor: Executor):
+        self.remaining = [t.config for t in todo]
+        self.total, self.executor, self.finished = len(todo), executor, 0
+        self.start = time.perf_counter()
+        self.timed: dict[tuple[str, str], list[float]] = {}  # runs made here, not those skipped
+
+    def _clock(self) -> str:
+        eta = time_left(self.remaining, self.timed, self.executor.slots)
+        return f"elapsed {_fmt(time.perf_counter() - self.start)}{eta}"
+
+    def starting(self, i: int, config: RunConfig) -> None:
+        print(f"[{i}/{self.total}] {config.label()} ({self._clock()})", file=sys.stderr, flush=True)
+
+    def ended(self, finished: Finished, announce: bool) -> None:
+        config = finished.task.config
+        self.finished += 1
+        if config in self.remaining:
+            self.remaining.remove(config)
+        if finished.seconds is not None and finished.status in ("done", "failed"):
+            self.timed.setdefault((config.dataset, config.model), []).append(finished.seconds)
+        if announce:
+            where = f" on {finished.node}" if finished.node else ""
+            took = f" in {_fmt(finished.seconds)}" if finished.seconds is not None else ""
+            print(
+                f"[{self.finished}/{self.total}] {finished.status} {config.label()}{where}{took} "
+                f"({self._clock()})",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _record(
+    finished: Finished, outcome: GridOutcome, progress: _Progress, sequential: bool
+) -> None:
+    """File one finished run in the outcome and print its lines; KeyboardInterrupt if the user
+    stopped its child."""
+    progress.ended(finished, announce=not sequential)
+    if finished.status == "done":
+        outcome.done.append(finished.task.path)
+    elif finished.status == "busy":
+        outcome.busy.append(finished.task.config)
+        print(f"    skipped: {finished.reason}", file=sys.stderr, flush=True)
+    elif finished.status == "skipped":
+        outcome.skipped.append(finished.task.path)
+        print(f"    skipped: {finished.reason}", file=sys.stderr, flush=True)
     else:
-        reason = last_line or f"exit code {returncode}"
-        outcome.failed.append((config, reason))
-        print(f"    FAILED: {reason}", file=sys.stderr, flush=True)
-        if stopped_by_user(returncode):
+        outcome.failed.append((finished.task.config, finished.reason))
+        print(f"    FAILED: {finished.reason}", file=sys.stderr, flush=True)
+        if finished.stopped:
             raise KeyboardInterrupt
-    return time.perf_counter() - t0
-
-
-#: How a child the user stopped exits: killed by SIGINT (Ctrl-C reaches the whole process group)
-#: or SIGTERM, or exiting as ``bench`` does when either reaches it (130; 143 is the shells' code
-#: for a SIGTERM). The grid and the LM task stop on these instead of going on to the next child.
-USER_STOP_CODES = frozenset(
-    {-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM}
-)
-
-
-def stopped_by_user(returncode: int) -> bool:
-    """Whether a child's exit code says the user stopped it (see ``USER_STOP_CODES``)."""
-    return returncode in USER_STOP_CODES
-
-
-def run_child(cmd: list[str], lock_fd: int | None = None) -> tuple[int, str]:
-    """Run a child, echoing its stderr indented as it comes; return (exit code, last stderr line).
-
-    The child inherits the run's lock descriptor, so the run stays locked while it lives even if
-    this process dies. If this process is interrupted, the child is stopped before we go on.
-    """
-    last = ""
-    with subprocess.Popen(
-        cmd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-        pass_fds=() if lock_fd is None else (lock_fd,),
-    ) as proc:
-        assert proc.stderr is not None
-        try:
-            for line in proc.stderr:
-                line = line.rstrip("\n")
-                if line.strip() and not _NOISE.match(line):
-                    last = line.strip()
-                    print(f"    {line}", file=sys.stderr, flush=True)
-        except BaseException:
-            _stop(proc)
-            raise
-    return proc.returncode, last
-
-
-def _stop(proc: subprocess.Popen, grace_s: float = 20.0) -> None:
-    """Ask a child to stop (SIGTERM: it removes its temp files and exits), then kill it. Whatever
-    a child killed mid-write leaves is removed before its run is next attempted."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

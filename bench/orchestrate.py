@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from bench.executors.base import Executor
 from bench.grid import GridOutcome, plan, run_child, run_grid, shard, stopped_by_user
 from bench.results import RunConfig
 
@@ -71,6 +72,7 @@ def run_all(
     params: dict[str, dict] | None = None,
     max_train: int | None = None,
     config_file: str | None = None,
+    executor: Executor | None = None,
 ) -> Outcome:
     """The grid of datasets x models x seeds, then the language-model task on each dataset, then
     the report. ``seeds`` default to the profile's for the grid; the LM task gets them only when
@@ -81,10 +83,10 @@ def run_all(
     from) is stored under ``results_dir/grids/`` before anything runs."""
     from bench.datasets import BENCHMARK_DATASETS, get_dataset
     from bench.datasets.catalogue import named
-    from bench.storage import check_writable
     from bench.describe import describe_quietly
     from bench.grid_config import DATASETS_FILE_ENV, resolve_grid, store_resolved
     from bench.profiles import get_profile
+    from bench.storage import check_writable
 
     prof = get_profile(profile)
     # data files (a grid file may list paths) become names their child runs find
@@ -123,14 +125,25 @@ def run_all(
 
     def lm_step(results_dir: Path) -> list[str]:
         failed = run_lm_children(
-            lm_datasets, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+            lm_datasets,
+            profile=profile,
+            results_dir=results_dir,
+            seeds=seeds,
+            force=force,
+            executor=executor,
         )
         if report:  # the report's "Know your data" section then reads cached descriptions
             describe_quietly(datasets)
         return failed
 
     return _run(
-        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        then=lm_step,
+        executor=executor,
     )
 
 
@@ -144,6 +157,7 @@ def run_sweep(
     seeds: Sequence[int] | None = None,
     force: bool = False,
     report: bool = True,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Accuracy against training-set size: each (dataset, size, model, seed) an ordinary run.
     ``sizes`` as typed (``5k``, ``full``); defaults in ``bench.sweep``; dataset imdb, seed 0."""
@@ -156,7 +170,14 @@ def run_sweep(
         list(seeds or [0]),
         profile,
     )
-    return _run(configs, results_dir=results_dir, profile=profile, force=force, report=report)
+    return _run(
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        executor=executor,
+    )
 
 
 def run_scale(
@@ -172,6 +193,7 @@ def run_scale(
     seed: int = 0,
     force: bool = False,
     report: bool = True,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Fit time and peak memory against data size: classic and neural models on growing slices of
     ``dataset``, then an n-gram language model on ``lm_sizes``. ``None`` takes the defaults of
@@ -201,7 +223,13 @@ def run_scale(
         return []
 
     return _run(
-        configs, results_dir=results_dir, profile=profile, force=force, report=report, then=lm_step
+        configs,
+        results_dir=results_dir,
+        profile=profile,
+        force=force,
+        report=report,
+        then=lm_step,
+        executor=executor,
     )
 
 
@@ -241,8 +269,10 @@ def lm_child_command(
     results_dir: Path,
     seeds: Sequence[int] | None = None,
     force: bool = False,
+    neural: Sequence[str] | None = None,
 ) -> list[str]:
-    """The ``bench lm`` command line that runs the task on one dataset in a child process."""
+    """The ``bench lm`` command line that runs the task on one dataset in a child process;
+    ``neural`` as in ``run_lm`` (None: the profile's neural LMs; empty: none)."""
     cmd = [
         sys.executable,
         "-m",
@@ -257,6 +287,8 @@ def lm_child_command(
     ]
     if seeds:
         cmd += ["--seeds", *map(str, seeds)]
+    if neural is not None:
+        cmd += ["--neural", *neural] if neural else ["--no-neural"]
     return cmd + (["--force"] if force else [])
 
 
@@ -267,24 +299,40 @@ def run_lm_children(
     results_dir: Path,
     seeds: Sequence[int] | None = None,
     force: bool = False,
+    executor: Executor | None = None,
+    neural: Sequence[str] | None = None,
 ) -> list[str]:
     """The language-modelling task per dataset, each in its own child process; one line per
-    dataset that failed. Raises KeyboardInterrupt when the user stopped a child."""
-    failed = []
-    for i, dataset in enumerate(datasets, start=1):
-        print(
-            f"[LM {i}/{len(datasets)}] {dataset}: n-gram and neural language models",
-            file=sys.stderr,
+    dataset that failed. Raises KeyboardInterrupt when the user stopped a child. A local
+    ``executor`` with ``--jobs N`` runs N datasets at once (``run_commands``); any other runs them
+    here one by one (the Ray executor hands out the grid's runs, not these)."""
+
+    def command(dataset: str) -> list[str]:
+        return lm_child_command(
+            dataset,
+            profile=profile,
+            results_dir=results_dir,
+            seeds=seeds,
+            force=force,
+            neural=neural,
         )
-        code, last = run_child(
-            lm_child_command(
-                dataset, profile=profile, results_dir=results_dir, seeds=seeds, force=force
+
+    def one_by_one():
+        for i, dataset in enumerate(datasets):
+            print(
+                f"[LM {i + 1}/{len(datasets)}] {dataset}: n-gram and neural language models",
+                file=sys.stderr,
             )
-        )
+            yield (i, *run_child(command(dataset)))
+
+    parallel = hasattr(executor, "run_commands") and not executor.sequential
+    ends = executor.run_commands([command(d) for d in datasets]) if parallel else one_by_one()
+    failed = []
+    for i, code, last in ends:
         if stopped_by_user(code):
             raise KeyboardInterrupt
         if code != 0:
-            failed.append(f"{dataset} language models: {last or f'exit code {code}'}")
+            failed.append(f"{datasets[i]} language models: {last or f'exit code {code}'}")
     return failed
 
 
@@ -296,10 +344,12 @@ def _run(
     force: bool,
     report: bool,
     then: Callable[[Path], list[str]] | None = None,
+    executor: Executor | None = None,
 ) -> Outcome:
     """Run the configurations not yet stored, then ``then(results_dir)`` (its failures, one line
     each), then render the report if asked and there are runs to show. The folders it writes are
-    checked first: an unwritable one fails in one line before anything is fitted."""
+    checked first: an unwritable one fails in one line before anything is fitted. ``executor``
+    runs the grid (``bench.executors``; default: local, one run at a time)."""
     import time
 
     from bench import phases
@@ -311,7 +361,7 @@ def _run(
     check_writable(results_dir, ("runs", "models", "report") if report else ("runs", "models"))
     print(f"{len(configs)} runs, profile {profile!r}, results in {results_dir}", file=sys.stderr)
     t_grid = time.perf_counter()
-    outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force))
+    outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force, executor=executor))
     t_lm = time.perf_counter()
     if then is not None:
         outcome.lm_failed = then(results_dir)

@@ -151,6 +151,9 @@ class RunResult:
     # seconds per phase of the run (bench.phases.RUN_PHASES), adding up to its wall time; empty in
     # runs made before it was recorded
     phases: dict[str, float] = field(default_factory=dict)
+    # how and where it ran (``bench.sysinfo.execution``): executor, node, CPU, cores, accelerator;
+    # None in files written before executors were recorded. Not part of the run's identity.
+    executor: dict | None = None
 
     def to_dict(self, *, with_predictions: bool = True) -> dict:
         out = asdict(self)

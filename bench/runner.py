@@ -268,6 +268,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
         identity=identity,
         versions=sysinfo.library_versions(),
         machine=sysinfo.machine(),
+        executor=sysinfo.execution(),
         started_at=started,
         finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         caps_note=profile.caps_note if model_spec.family == "neural" or profile.max_train else "",

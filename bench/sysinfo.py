@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import platform
 import subprocess
@@ -101,6 +102,40 @@ def machine() -> dict:
         "memory_gb": mem_gb,
         "python_executable": sys.executable,
         **code_version(),
+    }
+
+
+def tensorflow_gpus(*, load: bool = False) -> list[str] | None:
+    """The GPUs TensorFlow sees (``/physical_device:GPU:0``...; empty: none), or None when
+    TensorFlow is not loaded and ``load`` is false: a classic run never imports it to look."""
+    if "tensorflow" not in sys.modules and not load:
+        return None
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return None
+    return [d.name for d in tf.config.list_physical_devices("GPU")]
+
+
+def execution() -> dict:
+    """How and where this run was made, for the run file's ``executor`` field: the executor the
+    grid used (``$BENCH_EXECUTOR``, set by ``bench.executors``; a lone ``bench run`` is
+    ``local``), the node, its CPU, the cores the run was given and the accelerator it ran on
+    (``cpu`` when TensorFlow saw no GPU or was not used)."""
+    from core.cpus import available_cpus
+
+    try:
+        how = json.loads(os.environ.get("BENCH_EXECUTOR") or "{}")
+    except json.JSONDecodeError:
+        how = {}
+    gpus = tensorflow_gpus()
+    return {
+        "executor": how.get("executor", "local"),
+        **{k: v for k, v in how.items() if k != "executor"},
+        "node": platform.node(),
+        "cpu": _cpu_model(),
+        "cpus": available_cpus(),
+        "accelerator": ", ".join(gpus) if gpus else "cpu",
     }
 
 

@@ -24,12 +24,12 @@ cells of ``nlist`` nearest to the query are searched exhaustively), as in the pa
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 
 import numpy as np
 
+from core.cpus import available_cpus
 from neural.settings import SignatureSettings
 
 #: mixture weights tried on the validation split (0: the LM alone)
@@ -150,7 +150,7 @@ class KNNLM(SignatureSettings):
     def _build_index(self, keys: np.ndarray) -> None:
         import faiss
 
-        faiss.omp_set_num_threads(self.threads or os.cpu_count() or 1)
+        faiss.omp_set_num_threads(self.threads or available_cpus())
         n, d = keys.shape
         if n <= self.exact_below:
             self.index_, self.index_kind_, self.nlist_ = faiss.IndexFlatL2(d), "exact", None

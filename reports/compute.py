@@ -43,8 +43,10 @@ def lm_own_seconds(doc: dict) -> float | None:
     return fit - (doc.get("count_seconds") or 0.0) + score
 
 
-def provenance(machine: dict | None, versions: dict | None) -> str:
-    """One line naming the machine, commit and deep-learning libraries of a run."""
+def provenance(machine: dict | None, versions: dict | None, executor: dict | None = None) -> str:
+    """One line naming the machine, commit and deep-learning libraries of a run, and how it was
+    run when its file says (``execution``): timings of runs that shared a machine's cores, or
+    ran on a GPU, are grouped apart from those that had the machine to themselves."""
     machine, versions = machine or {}, versions or {}
     commit = machine.get("code_commit")
     code = (
@@ -58,7 +60,20 @@ def provenance(machine: dict | None, versions: dict | None) -> str:
     )
     gen = f" ({machine['cpu_generation']})" if machine.get("cpu_generation") else ""
     cpu = f"{machine.get('cpu', '?')}{gen} × {machine.get('cpu_count', '?')}"
-    return "; ".join(x for x in (cpu, code, libs) if x)
+    return "; ".join(x for x in (cpu, code, libs, execution(executor)) if x)
+
+
+def execution(executor: dict | None) -> str:
+    """How a run was made (``bench.sysinfo.execution``), e.g. ``ray, 1 core per run, cpu``; empty
+    for files from before executors were recorded."""
+    if not executor:
+        return ""
+    how = str(executor.get("executor", "?"))
+    if executor.get("jobs", 1) > 1:
+        how += f" --jobs {executor['jobs']}"
+    cpus = executor.get("cpus")
+    share = f"{cpus} core{'s' * (cpus != 1)} per run" if isinstance(cpus, int) else ""
+    return ", ".join(x for x in (how, share, str(executor.get("accelerator") or "")) if x)
 
 
 def classification_rows(results: list[RunResult]) -> list[dict]:
@@ -69,7 +84,7 @@ def classification_rows(results: list[RunResult]) -> list[dict]:
             "family": r.family,
             "seconds": wall_seconds(r.started_at, r.finished_at),
             "finished_at": r.finished_at,
-            "provenance": provenance(r.machine, r.versions),
+            "provenance": provenance(r.machine, r.versions, r.executor),
         }
         for r in results
     ]

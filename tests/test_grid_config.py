@@ -118,7 +118,7 @@ def test_flags_override_the_file(tiny_home, monkeypatch, tmp_path):
 
     planned, commands = [], []
 
-    def run_grid(configs, results_dir, *, force=False):
+    def run_grid(configs, results_dir, *, force=False, executor=None):
         planned.extend(configs)
         return GridOutcome()
 

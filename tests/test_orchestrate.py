@@ -62,7 +62,7 @@ def _fake_grid(monkeypatch) -> list:
     """Replace the grid's runs with a record of the configurations planned; returns that record."""
     planned = []
 
-    def run_grid(configs, results_dir, *, force=False):
+    def run_grid(configs, results_dir, *, force=False, executor=None):
         planned.extend(configs)
         return GridOutcome()
 

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from bench.errors import BenchError
 from bench.tokenizers.base import Tokenizer
+from core.cpus import available_cpus
 from core.progress import say
 
 PROGRESS_EVERY_S = 5.0
@@ -25,7 +26,7 @@ MIN_DOCS_PER_WORKER = 2_500
 
 def default_workers(tokenizer: Tokenizer, n_docs: int) -> int:
     """How many processes tokenize: ``$BENCH_TOKENIZE_WORKERS``, else every core when the analyzer
-    is slow and the corpus big."""
+    is slow and the corpus big (its share of them under a parallel grid: ``core.cpus``)."""
     env = os.environ.get("BENCH_TOKENIZE_WORKERS", "").strip()
     if env:
         try:
@@ -36,7 +37,7 @@ def default_workers(tokenizer: Tokenizer, n_docs: int) -> int:
             ) from None
     if not getattr(tokenizer, "parallel_worthwhile", False):
         return 1
-    return max(1, min(os.cpu_count() or 1, n_docs // MIN_DOCS_PER_WORKER))
+    return max(1, min(available_cpus(), n_docs // MIN_DOCS_PER_WORKER))
 
 
 class Progress:

@@ -1,0 +1,215 @@
+"""The ``ray`` executor: one Ray task per run, on a cluster (``--ray-address``) or on a Ray
+instance it starts on this machine's cores.
+
+Each task runs its configuration in a child process on a worker (``ray_task``) and returns the
+result record; this driver validates it (``RunResult.from_dict``: types, run id = hash of its
+identity, figures consistent) and checks it is the run it asked for, then writes it with the
+same atomic writer as a local run, under the run's lock. So a task that dies is retried
+(``max_retries``, Ray's count for a lost worker) and the results folder gets one complete
+record or none, never two or half. Ctrl-C cancels the tasks still out; finished runs stay.
+
+Resources per run: one CPU for a classic model, two for a neural one (fewer if no node has
+them), and a GPU for a neural run when the cluster has GPUs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import sys
+import tarfile
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.errors import BenchError
+from bench.executors.base import Executor, Finished, RunTask, claim, thread_env
+from bench.locks import model_save_lock
+from bench.results import InvalidResultError, RunResult, model_dir, run_path, save_result
+from core.cpus import available_cpus
+
+#: Environment variables the driver passes on to every task (the data home among them: it must
+#: hold the same files on every node, as the run ids hash them); the results folder is the
+#: driver's alone.
+FORWARDED_PREFIX = "BENCH_"
+NOT_FORWARDED = {"BENCH_RESULTS_DIR", "BENCH_EXECUTOR", "BENCH_CPUS"}
+NEURAL_CPUS = 2
+
+
+class RayExecutor(Executor):
+    """Runs each run as a Ray task; ``address`` of a running cluster, else a local instance."""
+
+    name = "ray"
+    sequential = False
+
+    def __init__(
+        self, address: str | None = None, *, max_retries: int = 2, model_limit_mb: int = 256
+    ):
+        self.address, self.max_retries = address, max_retries
+        self.model_limit = model_limit_mb * 2**20
+        self.slots = 1
+        self._resources: dict[str, float] = {}
+        self._node_cpus = 1.0
+
+    def describe(self) -> str:
+        where = f"cluster at {self.address}" if self.address else "a local instance"
+        return f"ray, {where}, {self.slots} CPU(s)" if self._resources else f"ray, {where}"
+
+    def _connect(self):
+        """Import Ray and join the cluster (or start a local instance); True if we started it."""
+        try:
+            import ray
+        except ImportError:
+            raise BenchError(
+                "--executor ray needs Ray: python -m pip install 'nlp-bench[ray]' "
+                "(or pip install 'ray>=2.9')"
+            ) from None
+        owned = not ray.is_initialized()
+        if owned:
+            options = dict(include_dashboard=False, log_to_driver=False, logging_level="warning")
+            try:
+                if self.address:
+                    ray.init(address=self.address, **options)
+                else:
+                    ray.init(num_cpus=available_cpus(), **options)
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                where = self.address or "a local instance"
+                raise BenchError(
+                    f"cannot start Ray ({where}): {str(exc).splitlines()[0]}"
+                ) from None
+        self._resources = dict(ray.cluster_resources())
+        self.slots = max(1, int(self._resources.get("CPU", 1)))
+        self._node_cpus = max(
+            (n.get("Resources", {}).get("CPU", 0) for n in ray.nodes() if n.get("Alive")),
+            default=1.0,
+        )
+        return ray, owned
+
+    def _options(self, task: RunTask) -> dict:
+        from bench.models import get_model
+
+        neural = get_model(task.config.model).family == "neural"
+        cpus = min(NEURAL_CPUS, int(self._node_cpus)) if neural else 1
+        gpus = 1 if neural and self._resources.get("GPU", 0) >= 1 else 0
+        return {"num_cpus": max(1, cpus), "num_gpus": gpus}
+
+    def _env(self, cpus: int) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k.startswith(FORWARDED_PREFIX) and k not in NOT_FORWARDED
+        }
+        cluster = {"executor": "ray", "cluster_cpus": self.slots}
+        return {**env, **thread_env(cpus, cluster)}
+
+    def execute(
+        self, tasks: list[RunTask], results_dir: Path, *, force: bool
+    ) -> Iterator[Finished]:
+        if not tasks:
+            return
+        from bench.executors.ray_task import run_on_worker
+
+        ray, owned = self._connect()
+        gpus = int(self._resources.get("GPU", 0))
+        print(
+            f"ray: {self.slots} CPU(s), {gpus} GPU(s) on {len(ray.nodes())} node(s)",
+            file=sys.stderr,
+            flush=True,
+        )
+        remote = ray.remote(run_on_worker)
+        pending = deque(tasks)
+        window = 2 * self.slots  # runs handed out at once: the cluster's CPUs, and as many queued
+        out: dict = {}  # object ref -> (task, lock)
+        try:
+            while pending or out:
+                while pending and len(out) < window:
+                    task = pending.popleft()
+                    lock = claim(task, results_dir, force)
+                    if isinstance(lock, Finished):
+                        yield lock
+                        continue
+                    opts = self._options(task)
+                    ref = remote.options(
+                        **opts, max_retries=self.max_retries, retry_exceptions=False
+                    ).remote(task.config, self._env(opts["num_cpus"]), self.model_limit)
+                    out[ref] = (task, lock, time.perf_counter())
+                if not out:
+                    continue
+                ready, _ = ray.wait(list(out), num_returns=1, timeout=1.0)
+                for ref in ready:
+                    task, lock, t0 = out.pop(ref)
+                    try:
+                        finished = self._collect(ray, ref, task, results_dir, t0)
+                    finally:
+                        lock.release()
+                    yield finished
+        except BaseException:
+            for ref in out:
+                ray.cancel(ref, force=True)
+            raise
+        finally:
+            for _, lock, _ in out.values():
+                lock.release()
+            if owned:
+                ray.shutdown()
+
+    def _collect(self, ray, ref, task: RunTask, results_dir: Path, t0: float) -> Finished:
+        """Store what the task returned if it is the valid record of ``task``; its ``Finished``."""
+        seconds = time.perf_counter() - t0
+        try:
+            payload = ray.get(ref)
+        except ray.exceptions.RayError as exc:  # the worker died more often than retried, ...
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return Finished(task, "failed", seconds, reason=f"Ray task failed: {reason}")
+        node = payload.get("node")
+        if not payload.get("ok"):
+            return Finished(task, "failed", seconds, node, payload.get("reason", "failed"))
+        try:
+            store_record(payload["record"], payload.get("model_tar"), task, results_dir)
+        except InvalidResultError as exc:
+            return Finished(task, "failed", seconds, node, f"the worker's record: {exc}")
+        return Finished(task, "done", payload.get("seconds", seconds), node)
+
+
+def store_record(record: dict, model_tar: bytes | None, task: RunTask, results_dir: Path) -> Path:
+    """Write a record a worker returned as ``task``'s result file (and its model, if shipped),
+    after checking it validates and is that run: ``InvalidResultError`` otherwise, nothing
+    written. The caller holds the run's lock."""
+    result = RunResult.from_dict(record)
+    path = run_path(results_dir, result, result.run_id)
+    if path != task.path:
+        raise InvalidResultError(
+            f"it is run {path.name}, not {task.path.name}: the worker's data or code differ "
+            "from this machine's"
+        )
+    folder = model_dir(results_dir, result.run_id)
+    if model_tar is not None:
+        _unpack_model(model_tar, folder)
+    result = dataclasses.replace(result, model_dir=str(folder) if model_tar is not None else None)
+    return save_result(results_dir, result)
+
+
+def _unpack_model(data: bytes, folder: Path) -> None:
+    """Unpack a shipped model into ``folder`` as ``saved_models.save_model`` saves one: into a
+    hidden sibling first, then renamed into place."""
+    from bench.saved_models import _move_into_place
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with model_save_lock(folder.parent, folder.name):
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                tar.extractall(tmp, filter="data")
+            os.chmod(tmp, 0o755)
+            _move_into_place(tmp, folder)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+__all__ = ["RayExecutor", "store_record"]
