@@ -268,7 +268,7 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
         identity=identity,
         versions=sysinfo.library_versions(),
         machine=sysinfo.machine(),
-        executor=sysinfo.execution(),
+        executor=_execution(model),
         started_at=started,
         finished_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         caps_note=profile.caps_note if model_spec.family == "neural" or profile.max_train else "",
@@ -294,6 +294,17 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
             quiet,
         )
     return result
+
+
+def _execution(model) -> dict:
+    """The run file's ``executor`` record; for a Keras model with recurrent layers, also which of
+    them ran on cuDNN's fused kernels (``recurrent_kernels``)."""
+    out = sysinfo.execution()
+    if hasattr(model, "recurrent_kernels"):
+        kernels = model.recurrent_kernels(sysinfo.tensorflow_gpus() or [])
+        if kernels is not None:
+            out["recurrent_kernels"] = kernels
+    return out
 
 
 def _keep_model(

@@ -280,6 +280,13 @@ class KerasTextClassifier(SignatureSettings):
     def n_parameters(self) -> int:
         return int(self.model_.count_params())
 
+    def recurrent_kernels(self, gpus: list[str]) -> dict | None:
+        """Which recurrent layers run on cuDNN's fused kernels with ``gpus`` (``neural.kernels``);
+        None for a model without recurrent layers."""
+        from neural.kernels import recurrent_kernels
+
+        return recurrent_kernels(self.model_, gpus)
+
     # -- persistence -------------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
         """Architecture JSON + weights (no optimizer state) + vocabulary and fitted state."""
