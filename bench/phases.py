@@ -152,6 +152,10 @@ def breakdown(
     if rest > 0.05:  # before the grid: the command's start-up, planning, the checks of its folders
         share = f"{rest / wall:5.1%}"
         lines.append(f"  {'set-up before the grid':<{width}}  {rest:9.1f}s  {share}")
+    elif rest < -0.05:  # runs made at the same time (--jobs, Ray): their phases overlap in time
+        lines.append(
+            "  (runs overlapped, several at once: their phases add up to more than the wall time)"
+        )
     note = over_budget(phases, wall, budget_minutes)
     return "\n".join(lines + ([note] if note else []))
 

@@ -82,7 +82,10 @@ def test_breakdown_lists_every_phase_and_the_time_between_runs():
         assert phases.LABELS[name] in text
     assert "between runs" in text and "12.0s" in text
     assert "set-up before the grid" in text  # 100 s of wall time, 93 s in phases
-    assert "budget" not in text
+    assert "budget" not in text and "overlapped" not in text
+    # runs made two at a time (--jobs 2): their phases add up to more than the wall time
+    overlapped = phases.breakdown(grid, 60.0, n_runs=3)
+    assert "set-up before the grid" not in overlapped and "runs overlapped" in overlapped
 
 
 def test_over_budget_names_the_largest_phase():
