@@ -19,11 +19,8 @@ records it returns; a dataset that may fit neural LMs asks for a neural run's re
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import sys
-import tarfile
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,7 +28,6 @@ from pathlib import Path
 
 from bench.errors import BenchError
 from bench.executors.base import Executor, Finished, RunTask, claim, thread_env
-from bench.locks import model_save_lock
 from bench.results import InvalidResultError, RunResult, model_dir, run_path, save_result
 from core.cpus import available_cpus
 
@@ -256,29 +252,11 @@ def store_record(record: dict, model_tar: bytes | None, task: RunTask, results_d
         )
     folder = model_dir(results_dir, result.run_id)
     if model_tar is not None:
+        from bench.executors.ray_task import unpack_model
+
         unpack_model(model_tar, folder)
     result = dataclasses.replace(result, model_dir=str(folder) if model_tar is not None else None)
     return save_result(results_dir, result)
-
-
-def unpack_model(data: bytes, folder: Path) -> None:
-    """Unpack a shipped model into ``folder`` as ``saved_models.save_model`` saves one: into a
-    hidden sibling first, then renamed into place."""
-    from bench.saved_models import _move_into_place
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with model_save_lock(folder.parent, folder.name):
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-        try:
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                tar.extractall(tmp, filter="data")
-            os.chmod(tmp, 0o755)
-            _move_into_place(tmp, folder)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
 
 
 __all__ = ["RayExecutor", "store_record"]

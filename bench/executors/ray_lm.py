@@ -172,7 +172,7 @@ def store_lm_payload(payload: dict, dataset: str, results_dir: Path) -> list[Pat
     models (unpacked atomically), then the records (``write_json_atomic``), each record's restored
     model folder pointed at this machine's copy. Everything is checked first:
     ``InvalidResultError`` and nothing written if anything fails. Returns the records written."""
-    from bench.executors.ray_executor import unpack_model
+    from bench.executors.ray_task import unpack_model
     from bench.storage import write_json_atomic
 
     records = {n: check_lm_record(n, t, dataset) for n, t in payload.get("records", {}).items()}

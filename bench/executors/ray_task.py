@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench.executors.base import child_command
 from bench.executors.children import _NOISE
+from bench.locks import model_save_lock
 from bench.results import RunConfig
 
 #: Test hook: the path of a marker file. The first task to see it absent creates it and kills its
@@ -117,3 +118,23 @@ def tar_folder(folder: Path, limit: int) -> bytes | None:
     with tarfile.open(fileobj=buf, mode="w") as tar:
         tar.add(folder, arcname=".")
     return buf.getvalue()
+
+
+def unpack_model(data: bytes, folder: Path) -> None:
+    """Unpack a shipped model into ``folder`` as ``saved_models.save_model`` saves one: into a
+    hidden sibling first, then renamed into place."""
+    from bench.saved_models import _move_into_place
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with model_save_lock(folder.parent, folder.name):
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                tar.extractall(tmp, filter="data")
+            os.chmod(tmp, 0o755)
+            _move_into_place(tmp, folder)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
