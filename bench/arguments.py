@@ -148,20 +148,22 @@ def _add_all_options(s) -> None:
     add_executor_options(s)
 
 
-def add_executor_options(s) -> None:
+def add_executor_options(s, *, jobs_help: str = "", executor_help: str = "") -> None:
     """``--jobs``, ``--executor`` and ``--ray-address``: who runs a grid's runs
-    (``bench.executors``)."""
+    (``bench.executors``); ``bench lm`` words the first two for its datasets."""
     s.add_argument(
         "--jobs",
         type=jobs,
         metavar="N",
-        help="run N runs at once on this machine, each with its share of the cores (default 1)",
+        help=jobs_help
+        or "run N runs at once on this machine, each with its share of the cores (default 1)",
     )
     s.add_argument(
         "--executor",
         choices=("local", "ray"),
         default="local",
-        help="local: child processes on this machine (default); ray: one Ray task per run "
+        help=executor_help
+        or "local: child processes on this machine (default); ray: one Ray task per run "
         "(pip install 'nlp-bench[ray]')",
     )
     s.add_argument(
@@ -238,12 +240,11 @@ def _add_lm_command(sub, commands: dict[str, Callable]) -> None:
         metavar="NAME",
         help="only these of the profile's neural LMs (rnn-lm, lstm-lm, gru-lm)",
     )
-    s.add_argument(
-        "--jobs",
-        type=jobs,
-        default=1,
-        metavar="N",
-        help="N datasets at once, each in a child process with its share of the cores",
+    add_executor_options(
+        s,
+        jobs_help="N datasets at once, each in a child process with its share of the cores",
+        executor_help="local: this process, or a child per dataset with --jobs (default); ray: "
+        "a Ray task per dataset (pip install 'nlp-bench[ray]')",
     )
     s.set_defaults(func=commands["lm"])
 

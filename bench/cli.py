@@ -251,7 +251,7 @@ def cmd_lm(args) -> int:
     """The language-modelling task on each dataset: every n-gram smoothing and order, neural LMs."""
     from bench.orchestrate import run_lm
 
-    if args.jobs > 1:
+    if args.executor != "local" or (args.jobs or 1) > 1 or args.ray_address:
         return _lm_children(args)
     run_lm(
         args.datasets,
@@ -265,12 +265,13 @@ def cmd_lm(args) -> int:
 
 
 def _lm_children(args) -> int:
-    """``bench lm --jobs N``: a child per dataset, N at once, each with its share of the cores."""
+    """``bench lm --jobs N``: a child per dataset, N at once, each with its share of the cores;
+    ``--executor ray``: a Ray task per dataset."""
     from bench.datasets import BENCHMARK_DATASETS, get_dataset
-    from bench.executors import LocalExecutor
     from bench.orchestrate import run_lm_children
     from bench.profiles import get_profile
 
+    executor = _executor(args)  # a combination that makes no sense: one line, before anything
     get_profile(args.profile)
     datasets = [get_dataset(d).name for d in args.datasets or BENCHMARK_DATASETS]
     failed = run_lm_children(
@@ -279,7 +280,7 @@ def _lm_children(args) -> int:
         results_dir=_results_dir(args),
         seeds=args.seeds,
         force=args.force,
-        executor=LocalExecutor(args.jobs),
+        executor=executor,
         neural=() if args.no_neural else args.neural,
     )
     for line in failed:

@@ -304,18 +304,13 @@ def run_lm_children(
 ) -> list[str]:
     """The language-modelling task per dataset, each in its own child process; one line per
     dataset that failed. Raises KeyboardInterrupt when the user stopped a child. A local
-    ``executor`` with ``--jobs N`` runs N datasets at once (``run_commands``); any other runs them
-    here one by one (the Ray executor hands out the grid's runs, not these)."""
+    ``executor`` with ``--jobs N`` runs N datasets at once (``run_commands``), the Ray executor a
+    Ray task per dataset (``run_lm``); otherwise they run here one by one."""
+    from functools import partial
 
-    def command(dataset: str) -> list[str]:
-        return lm_child_command(
-            dataset,
-            profile=profile,
-            results_dir=results_dir,
-            seeds=seeds,
-            force=force,
-            neural=neural,
-        )
+    command_for = partial(
+        lm_child_command, profile=profile, seeds=seeds, force=force, neural=neural
+    )
 
     def one_by_one():
         for i, dataset in enumerate(datasets):
@@ -323,10 +318,16 @@ def run_lm_children(
                 f"[LM {i + 1}/{len(datasets)}] {dataset}: n-gram and neural language models",
                 file=sys.stderr,
             )
-            yield (i, *run_child(command(dataset)))
+            yield (i, *run_child(command_for(dataset, results_dir=results_dir)))
 
-    parallel = hasattr(executor, "run_commands") and not executor.sequential
-    ends = executor.run_commands([command(d) for d in datasets]) if parallel else one_by_one()
+    if hasattr(executor, "run_lm"):
+        ends = executor.run_lm(
+            list(datasets), command_for, results_dir, profile=profile, neural=neural, force=force
+        )
+    elif hasattr(executor, "run_commands") and not executor.sequential:
+        ends = executor.run_commands([command_for(d, results_dir=results_dir) for d in datasets])
+    else:
+        ends = one_by_one()
     failed = []
     for i, code, last in ends:
         if stopped_by_user(code):

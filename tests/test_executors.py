@@ -226,3 +226,121 @@ def test_bench_lm_jobs_runs_a_child_per_dataset_with_the_neural_choice(monkeypat
     with pytest.raises(SystemExit) as exc:
         main(["lm", "--datasets", "nope", "--jobs", "2"])
     assert exc.value.code == 2
+
+
+# --- the language-modelling task through Ray --------------------------------------------------
+
+LM_ARGS = ["lm", "--profile", "quick", "--datasets", "sms-spam", "--no-neural"]
+
+
+def _bench(*argv) -> int:
+    from bench.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(list(argv))
+    return exc.value.code
+
+
+def _perplexities(folder) -> dict[str, float]:
+    return {p.name: json.loads(p.read_text())["perplexity"] for p in folder.glob("lm/*.json")}
+
+
+def test_ray_runs_the_lm_task_per_dataset_as_locally_and_resumes(
+    ray_instance, env, tmp_path, capsys, monkeypatch
+):
+    local, remote = tmp_path / "local", tmp_path / "ray"
+    assert _bench(*LM_ARGS, "--results-dir", str(local)) == 0
+    marker = tmp_path / "killed-once"  # the first attempt's worker is killed, the task retried
+    monkeypatch.setenv("BENCH_TEST_KILL_WORKER_ONCE", str(marker))
+    assert _bench(*LM_ARGS, "--results-dir", str(remote), "--executor", "ray") == 0
+    monkeypatch.delenv("BENCH_TEST_KILL_WORKER_ONCE")
+    assert marker.exists()
+    expected = _perplexities(local)
+    assert len(expected) > 5 and _perplexities(remote) == expected
+    err = capsys.readouterr().err
+    assert f"[LM 1/1] sms-spam: {len(expected)} result(s) written" in err
+    # resuming: the stored records go to the task, which skips them; nothing is rewritten
+    mtimes = {p.name: p.stat().st_mtime_ns for p in remote.glob("lm/*.json")}
+    assert _bench(*LM_ARGS, "--results-dir", str(remote), "--executor", "ray") == 0
+    err = capsys.readouterr().err
+    assert "language models already have results" in err and "0 result(s) written" in err
+    assert {p.name: p.stat().st_mtime_ns for p in remote.glob("lm/*.json")} == mtimes
+
+
+def test_bench_lm_refuses_jobs_with_ray_in_one_line(isolated, capsys):
+    assert _bench("lm", "--datasets", "sms-spam", "--executor", "ray", "--jobs", "2") == 2
+    assert "--jobs is for the local executor" in capsys.readouterr().err
+
+
+def _lm_record(dataset="sms-spam", **changes) -> tuple[str, dict]:
+    """A hand-made LM record that validates, and its file name."""
+    from bench.executors.ray_lm import lm_file_name
+    from bench.results import run_id
+
+    identity = {"dataset": dataset, "model": "ngram-mkn", "order": 2, "profile": "quick"}
+    record = {"task": "lm", "dataset": dataset, "model": "ngram-mkn", "perplexity": 42.0}
+    record.update(tokens=100, run_id=run_id(identity), identity=identity, **changes)
+    return lm_file_name(identity, record["run_id"]), record
+
+
+def _model_tar(tmp_path, identity: dict) -> bytes:
+    from bench.executors.ray_task import tar_folder
+    from bench.results import run_id
+
+    folder = tmp_path / "model"
+    folder.mkdir(exist_ok=True)
+    manifest = {"run_id": run_id(identity), "identity": identity, "fit_seconds": 1.0}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return tar_folder(folder, 2**20)
+
+
+def test_the_driver_writes_only_valid_lm_records_of_the_dataset_asked_for(tmp_path):
+    from bench.executors.ray_lm import store_lm_payload, stored_lm_files
+    from bench.results import run_id
+
+    name, record = _lm_record()
+    r8_name, r8 = _lm_record("r8")
+    scratch = "/scratch/bench-ray-lm-x"
+    bad = {
+        "perplexity": {name: json.dumps({**record, "perplexity": "low"})},
+        "hash": {name: json.dumps({**record, "run_id": "0" * 12})},
+        "not 'sms-spam'": {r8_name: json.dumps(r8)},
+        "names it": {"other-name.json": json.dumps(record)},
+        "not a JSON record": {name: "{not json"},
+    }
+    results = tmp_path / "results"
+    for message, records in bad.items():
+        with pytest.raises(InvalidResultError, match=message):
+            valid_too = {name: json.dumps(record), **records}  # the valid one is not written
+            store_lm_payload({"records": valid_too, "scratch": scratch}, "sms-spam", results)
+    # a model of another run, next to a valid record: nothing of the dataset is written
+    other = _model_tar(tmp_path, {"dataset": "sms-spam", "model": "lstm-lm", "seed": 1})
+    with pytest.raises(InvalidResultError, match="manifest"):
+        payload = {"records": {name: json.dumps(record)}, "models": {"abc": other}}
+        store_lm_payload(payload, "sms-spam", results)
+    assert not results.exists()
+    # valid: the model unpacked, the record written where a local run writes it
+    identity = {"dataset": "sms-spam", "model": "lstm-lm", "seed": 0, "profile": "quick"}
+    rid = run_id(identity)
+    restored = {"folder": f"{scratch}/lm/models/{rid}", "saved_at": "x", "load_seconds": 0.1}
+    payload = {
+        "records": {name: json.dumps({**record, "restored_model": restored})},
+        "models": {rid: _model_tar(tmp_path, identity)},
+        "scratch": scratch,
+    }
+    (path,) = store_lm_payload(payload, "sms-spam", results)
+    assert path == results / "lm" / name
+    stored = json.loads(path.read_text())
+    assert stored["perplexity"] == 42.0
+    assert stored["restored_model"]["folder"] == str(results / "lm" / "models" / rid)
+    assert json.loads((results / "lm" / "models" / rid / "manifest.json").read_text())["run_id"]
+    # what a resuming task is sent: this dataset's records, the models it may read
+    (results / "lm" / r8_name).write_text(json.dumps(r8))
+    gru = {**identity, "model": "gru-lm"}  # its record is stored: its model is never read
+    store_lm_payload({"models": {run_id(gru): _model_tar(tmp_path, gru)}}, "sms-spam", results)
+    gru_name = f"sms-spam__gru-lm__o0__quick__{run_id(gru)}.json"
+    (results / "lm" / gru_name).write_text("{}")
+    records, models = stored_lm_files(results, "sms-spam", "quick", 2**20)
+    assert sorted(records) == sorted([name, gru_name]) and list(models) == [rid]
+    assert stored_lm_files(results, "sms-spam", "quick", 10)[1] == {}  # over the limit
+    assert stored_lm_files(results, "sms-spam", "default", 2**20) == ({}, {})

@@ -10,24 +10,24 @@ record or none, never two or half. Ctrl-C cancels the tasks still out; finished 
 
 Resources per run: one CPU for a classic model, two for a neural one (fewer if no node has
 them), and a GPU for a neural run when the cluster has GPUs.
+
+``run_lm`` does the same for the language-modelling task: a Ray task per dataset (``ray_lm``),
+sent the dataset's stored LM results so it skips them, the driver checking and writing the
+records it returns; a dataset that may fit neural LMs asks for a neural run's resources.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import sys
-import tarfile
-import tempfile
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.errors import BenchError
 from bench.executors.base import Executor, Finished, RunTask, claim, thread_env
-from bench.locks import model_save_lock
 from bench.results import InvalidResultError, RunResult, model_dir, run_path, save_result
 from core.cpus import available_cpus
 
@@ -91,10 +91,20 @@ class RayExecutor(Executor):
     def _options(self, task: RunTask) -> dict:
         from bench.models import get_model
 
-        neural = get_model(task.config.model).family == "neural"
+        return self._resources_for(get_model(task.config.model).family == "neural")
+
+    def _resources_for(self, neural: bool) -> dict:
         cpus = min(NEURAL_CPUS, int(self._node_cpus)) if neural else 1
         gpus = 1 if neural and self._resources.get("GPU", 0) >= 1 else 0
         return {"num_cpus": max(1, cpus), "num_gpus": gpus}
+
+    def _announce(self, ray) -> None:
+        gpus = int(self._resources.get("GPU", 0))
+        print(
+            f"ray: {self.slots} CPU(s), {gpus} GPU(s) on {len(ray.nodes())} node(s)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _env(self, cpus: int) -> dict[str, str]:
         env = {
@@ -113,12 +123,7 @@ class RayExecutor(Executor):
         from bench.executors.ray_task import run_on_worker
 
         ray, owned = self._connect()
-        gpus = int(self._resources.get("GPU", 0))
-        print(
-            f"ray: {self.slots} CPU(s), {gpus} GPU(s) on {len(ray.nodes())} node(s)",
-            file=sys.stderr,
-            flush=True,
-        )
+        self._announce(ray)
         remote = ray.remote(run_on_worker)
         pending = deque(tasks)
         window = 2 * self.slots  # runs handed out at once: the cluster's CPUs, and as many queued
@@ -173,6 +178,66 @@ class RayExecutor(Executor):
             return Finished(task, "failed", seconds, node, f"the worker's record: {exc}")
         return Finished(task, "done", payload.get("seconds", seconds), node)
 
+    def run_lm(
+        self,
+        datasets: list[str],
+        command_for: Callable[..., list[str]],
+        results_dir: Path,
+        *,
+        profile: str,
+        neural=None,
+        force: bool = False,
+    ) -> Iterator[tuple[int, int, str]]:
+        """The language-modelling task of each dataset as a Ray task (``ray_lm``), all handed
+        out at once; yields ``(index, exit code, last line)`` as each ends, as
+        ``LocalExecutor.run_commands`` does. ``command_for(dataset, results_dir=...)`` is the
+        task's ``bench lm`` command (pickled to the workers); ``profile`` and ``neural`` say
+        which datasets may fit neural LMs (those ask for a neural run's CPUs and GPU)."""
+        if not datasets:
+            return
+        from bench.executors.ray_lm import collect_lm, run_lm_on_worker, stored_lm_files
+        from bench.profiles import get_profile
+
+        plan = get_profile(profile).lm
+        ray, owned = self._connect()
+        self._announce(ray)
+        remote = ray.remote(run_lm_on_worker)
+        out: dict = {}  # object ref -> dataset's index
+        try:
+            for i, dataset in enumerate(datasets):
+                fits = [n for n in plan.neural if neural is None or n in neural]
+                opts = self._resources_for(bool(fits) and plan.fits_neural_on(dataset))
+                if force:  # the task redoes everything: nothing stored is of use to it
+                    records, models = {}, {}
+                else:
+                    records, models = stored_lm_files(
+                        results_dir, dataset, profile, self.model_limit
+                    )
+                ref = remote.options(
+                    **opts, max_retries=self.max_retries, retry_exceptions=False
+                ).remote(
+                    dataset,
+                    command_for,
+                    records,
+                    models,
+                    self._env(opts["num_cpus"]),
+                    self.model_limit,
+                )
+                out[ref] = i
+            while out:
+                ready, _ = ray.wait(list(out), num_returns=1, timeout=1.0)
+                for ref in ready:
+                    i = out.pop(ref)
+                    label = f"[LM {len(datasets) - len(out)}/{len(datasets)}] {datasets[i]}"
+                    yield (i, *collect_lm(ray, ref, datasets[i], results_dir, label))
+        except BaseException:
+            for ref in out:
+                ray.cancel(ref, force=True)
+            raise
+        finally:
+            if owned:
+                ray.shutdown()
+
 
 def store_record(record: dict, model_tar: bytes | None, task: RunTask, results_dir: Path) -> Path:
     """Write a record a worker returned as ``task``'s result file (and its model, if shipped),
@@ -187,29 +252,11 @@ def store_record(record: dict, model_tar: bytes | None, task: RunTask, results_d
         )
     folder = model_dir(results_dir, result.run_id)
     if model_tar is not None:
-        _unpack_model(model_tar, folder)
+        from bench.executors.ray_task import unpack_model
+
+        unpack_model(model_tar, folder)
     result = dataclasses.replace(result, model_dir=str(folder) if model_tar is not None else None)
     return save_result(results_dir, result)
-
-
-def _unpack_model(data: bytes, folder: Path) -> None:
-    """Unpack a shipped model into ``folder`` as ``saved_models.save_model`` saves one: into a
-    hidden sibling first, then renamed into place."""
-    from bench.saved_models import _move_into_place
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with model_save_lock(folder.parent, folder.name):
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-        try:
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                tar.extractall(tmp, filter="data")
-            os.chmod(tmp, 0o755)
-            _move_into_place(tmp, folder)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
 
 
 __all__ = ["RayExecutor", "store_record"]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench.executors.base import child_command
 from bench.executors.children import _NOISE
+from bench.locks import model_save_lock
 from bench.results import RunConfig
 
 #: Test hook: the path of a marker file. The first task to see it absent creates it and kills its
@@ -69,37 +70,44 @@ def run_on_worker(config: RunConfig, env: dict[str, str], model_limit: int) -> d
     node = platform.node()
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as scratch:
         t0 = time.perf_counter()
-        tail: deque[str] = deque(maxlen=5)
-        with subprocess.Popen(
-            child_command(config, Path(scratch)),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **env},
-            preexec_fn=_die_with_parent if _PRCTL is not None else None,
-        ) as proc:
-            assert proc.stderr is not None
-            for line in proc.stderr:
-                if line.strip() and not _NOISE.match(line):
-                    tail.append(line.strip())
-                    _kill_me_once(env.get(KILL_ONCE))
+        returncode, lines = run_here(child_command(config, Path(scratch)), env)
         seconds = time.perf_counter() - t0
         runs = sorted(Path(scratch, "runs").glob("*.json"))
-        if proc.returncode != 0 or len(runs) != 1:
-            reason = tail[-1] if tail else f"exit code {proc.returncode}"
-            return {"ok": False, "reason": reason, "returncode": proc.returncode, "node": node}
+        if returncode != 0 or len(runs) != 1:
+            reason = lines[-1].strip() if lines else f"exit code {returncode}"
+            return {"ok": False, "reason": reason, "returncode": returncode, "node": node}
         record = json.loads(runs[0].read_text(encoding="utf-8"))
         model = Path(scratch, "models", str(record.get("run_id")))
         return {
             "ok": True,
             "record": record,
-            "model_tar": _tar(model, model_limit),
+            "model_tar": tar_folder(model, model_limit),
             "node": node,
             "seconds": seconds,
         }
 
 
-def _tar(folder: Path, limit: int) -> bytes | None:
+def run_here(cmd: list[str], env: dict[str, str], keep: int = 400) -> tuple[int, list[str]]:
+    """Run ``cmd`` in a child of this worker that dies with it; its exit code and the last
+    ``keep`` lines of its stderr (TensorFlow's start-up noise left out)."""
+    lines: deque[str] = deque(maxlen=keep)
+    with subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+        preexec_fn=_die_with_parent if _PRCTL is not None else None,
+    ) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.strip() and not _NOISE.match(line):
+                lines.append(line.rstrip())
+                _kill_me_once(env.get(KILL_ONCE))
+    return proc.returncode, list(lines)
+
+
+def tar_folder(folder: Path, limit: int) -> bytes | None:
     """``folder`` as the bytes of an uncompressed tar, or None when absent or over ``limit``."""
     if not folder.is_dir():
         return None
@@ -110,3 +118,23 @@ def _tar(folder: Path, limit: int) -> bytes | None:
     with tarfile.open(fileobj=buf, mode="w") as tar:
         tar.add(folder, arcname=".")
     return buf.getvalue()
+
+
+def unpack_model(data: bytes, folder: Path) -> None:
+    """Unpack a shipped model into ``folder`` as ``saved_models.save_model`` saves one: into a
+    hidden sibling first, then renamed into place."""
+    from bench.saved_models import _move_into_place
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with model_save_lock(folder.parent, folder.name):
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                tar.extractall(tmp, filter="data")
+            os.chmod(tmp, 0o755)
+            _move_into_place(tmp, folder)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
