@@ -1,7 +1,7 @@
 """Command line: ``python -m bench <command>``. One small function per subcommand.
 
 Each parses its arguments and calls one function: ``bench.orchestrate`` plans and runs grids,
-``reports`` renders.
+``reports`` renders; ``list``, ``data`` and data files named as datasets are in ``bench.cli_data``.
 
 Errors a user can cause end in one line on stderr and exit code 2, never a traceback; an
 interrupt (Ctrl-C or SIGTERM) exits with 130 after the running child has stopped.
