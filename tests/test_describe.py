@@ -75,7 +75,7 @@ def test_length_distribution_and_histogram():
     d = data_profile.distribution([1, 2, 3, 4, 5])
     assert (d["p50"], d["mean"], d["max"], d["p25"]) == (3.0, 3.0, 5, 2.0)
     h = data_profile.histogram([1, 2, 3, 1000], [2, 2], bins=4)
-    # the 99th percentile of all six lengths is 950.15: bins 238 wide, up to 952
+    # four bins up to the 99th percentile of the six lengths, rounded up to whole bin widths
     assert h["edges"] == [0.0, 238.0, 476.0, 714.0, 952.0]
     assert h["train"] == [3, 0, 0, 0] and h["train_above"] == 1
     assert h["test"] == [2, 0, 0, 0] and h["test_above"] == 0

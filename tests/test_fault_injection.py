@@ -26,8 +26,7 @@ from bench.locks import try_lock
 from bench.results import InvalidResultError, load_run, results_home
 from bench.runner import result_path
 
-# (datasets, models) of the quick grids: fast classic models only, each run a child process of a
-# second or two, so the file stays short on a 2-core machine
+# (datasets, models) of the quick grids: fast classic models only, so the file stays short
 SMALL = (["sms-spam", "r8"], ["nb", "tfidf-lr"])
 TINY = (["sms-spam"], ["nb"])
 THREE = (["sms-spam"], ["nb", "tfidf-lr", "nbsvm"])
