@@ -10,8 +10,6 @@ never ``SystemExit``. ``docs/python-api.md`` shows the whole loop.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -262,23 +260,11 @@ def _to_parquet(frame: pd.DataFrame, target: Path) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    from core.atomic import atomic_path
     from core.errors import why_unwritable
 
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise BenchError(
-            f"cannot write {path}: {why_unwritable(exc)}; choose another --output"
-        ) from None
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BenchError(
-                f"cannot write {path}: {why_unwritable(exc)}; choose another --output"
-            ) from None
-        raise
+    def unwritable(exc: OSError) -> BenchError:
+        return BenchError(f"cannot write {path}: {why_unwritable(exc)}; choose another --output")
+
+    with atomic_path(path, on_error=unwritable, make_parents=False) as tmp:
+        write(tmp)

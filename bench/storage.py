@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import BenchError
+from core.atomic import atomic_write
 from core.errors import why_unwritable
 from core.progress import say
 
@@ -33,23 +34,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so a reader never sees a half-written file (temp file + rename).
     A folder that cannot be written (full, read-only) raises ``UnwritableResultsError`` and
     leaves nothing behind."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise unwritable(path, exc) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates it private; results are for everyone to read
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and not isinstance(exc, UnwritableResultsError):
-            raise unwritable(path, exc) from exc
-        raise
+    with atomic_write(path, on_error=lambda exc: unwritable(path, exc)) as fh:
+        fh.write(text)
 
 
 def unwritable(path: Path, exc: OSError) -> UnwritableResultsError:

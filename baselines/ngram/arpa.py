@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.atomic import atomic_write
 from core.errors import UserError, why_unwritable
 
 _LOG10 = 1.0 / math.log(10.0)
@@ -84,23 +85,8 @@ def write_arpa(model, path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise _unwritable(path, IsADirectoryError(errno.EISDIR, "is a folder"))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _unwritable(path, exc) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            _write_model(model, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is for everyone to read
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _unwritable(path, exc) from exc
-        raise
+    with atomic_write(path, newline="\n", on_error=lambda exc: _unwritable(path, exc)) as out:
+        _write_model(model, out)
     return path
 
 

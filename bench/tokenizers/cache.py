@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy as np
 
 from bench.tokenizers.base import Tokenizer
 from bench.tokenizers.parallel import default_workers, shutdown_workers, tokenize_texts
+from core.atomic import atomic_write
 
 FORMAT = 2  # 2: the trailing checksum covers the header too
 MAGIC = b"NLPBENCH-TOKENS\x00"
@@ -131,20 +131,8 @@ def save_entry(path: Path, key: str, docs: list[list[str]], meta: dict) -> None:
     }
     head = json.dumps(header, ensure_ascii=False, default=str).encode()
     body = MAGIC + len(head).to_bytes(8, "little") + head + payload
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body + hashlib.sha256(body).digest())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(
-            tmp, 0o644
-        )  # mkstemp makes it private; a shared cache directory should be readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb") as fh:
+        fh.write(body + hashlib.sha256(body).digest())
 
 
 def load_entry(path: Path, key: str) -> tuple[list[list[str]], dict]:
