@@ -1,6 +1,7 @@
 """The data side of the command line: ``bench list``, ``bench data`` (file status and
 ``--describe``), and turning data files named on the command line into dataset names
-(``use_data_files``, run before every command). ``bench.cli`` holds the other commands."""
+(``use_data_files``, run before every command). ``bench.cli`` and ``bench.cli_grid`` hold the
+other commands."""
 
 from __future__ import annotations
 
