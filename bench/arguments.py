@@ -156,7 +156,8 @@ def add_executor_options(s, *, jobs_help: str = "", executor_help: str = "") -> 
         type=jobs,
         metavar="N",
         help=jobs_help
-        or "run N runs at once on this machine, each with its share of the cores (default 1)",
+        or "run N runs at once on this machine, each with its share of the cores (default: "
+        "one per core, as memory allows; 1: one after the other)",
     )
     s.add_argument(
         "--executor",

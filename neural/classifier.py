@@ -61,6 +61,7 @@ class KerasTextClassifier(SignatureSettings):
         "max_train_tokens": (1, None, "left"),
         "validation_fraction": (0, 1, "neither"),
         "pretrain_epochs": (1, None, "left"),
+        "threads": (1, None, "left"),
     }  # pretrained, ema_momentum and decay_epochs: checked by the constructor
 
     def __init__(
@@ -87,6 +88,7 @@ class KerasTextClassifier(SignatureSettings):
         ema_momentum: float | None = None,
         decay_epochs: int | None = None,
         freeze_embedding: bool = False,
+        threads: int | None = 1,
         verbose: bool = True,
     ):
         if pretrained not in PRETRAINED:
@@ -129,6 +131,7 @@ class KerasTextClassifier(SignatureSettings):
         self.freeze_embedding = (
             freeze_embedding  # keep the pretrained vectors as they are (Kim 2014, "static")
         )
+        self.threads = threads  # TensorFlow's pools (neural.threads); None: every core
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -163,8 +166,10 @@ class KerasTextClassifier(SignatureSettings):
         import keras
 
         from neural.batching import classification_dataset
+        from neural.threads import pin_threads
         from neural.training import train
 
+        self.threads_ = pin_threads(self.threads)
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
         tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)

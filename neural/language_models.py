@@ -111,6 +111,7 @@ class RecurrentLM(LMFitting, LMScoring, LMSampling, LMSaving, SignatureSettings)
         carry_state: bool = False,
         ema_momentum: float | None = None,
         validation_fraction: float = 0.05,
+        threads: int | None = 1,
         verbose: bool = True,
     ):
         from neural.training import check_decay_epochs, check_ema_momentum
@@ -140,6 +141,7 @@ class RecurrentLM(LMFitting, LMScoring, LMSampling, LMSaving, SignatureSettings)
         self.carry_state = carry_state
         self.ema_momentum = ema_momentum
         self.validation_fraction = validation_fraction
+        self.threads = threads  # TensorFlow's pools (neural.threads); None: every core
         self.verbose = verbose
 
     def _build_vocabulary(self, sentences: list[list[str]]) -> Vocabulary:

@@ -9,6 +9,11 @@ import pytest
 
 from tests.fixtures import write_all
 
+# neural models pin TensorFlow to one thread (neural.threads); a test that starts TensorFlow
+# before any model does would otherwise fix its pools at one per core for the whole session
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 _REAL = os.environ.get("BENCH_DATA_HOME") or str(ROOT.parent / "shared" / "data")
 REAL_DATA_HOME = Path(_REAL) if Path(_REAL, "imdb").is_dir() else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bench.errors import BenchError
 from bench.executors.base import Executor, Finished, RunTask
-from bench.executors.local import LocalExecutor
+from bench.executors.local import LocalExecutor, default_jobs
 
 EXECUTORS = ("local", "ray")
 
@@ -16,11 +16,12 @@ def make_executor(
     name: str = "local", *, jobs: int | None = None, ray_address: str | None = None
 ) -> Executor:
     """The executor a command line asked for; ``BenchError`` for a combination that makes no
-    sense (``--jobs`` with Ray, whose cluster decides how many run at once)."""
+    sense (``--jobs`` with Ray, whose cluster decides how many run at once). Without ``jobs``
+    the local executor runs one run per core (``default_jobs``)."""
     if name == "local":
         if ray_address:
             raise BenchError("--ray-address needs --executor ray")
-        return LocalExecutor(jobs or 1)
+        return LocalExecutor(jobs or default_jobs())
     if name == "ray":
         if jobs is not None:
             raise BenchError(
@@ -33,4 +34,4 @@ def make_executor(
     raise BenchError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
 
 
-__all__ = ["EXECUTORS", "Executor", "Finished", "LocalExecutor", "RunTask", "make_executor"]
+__all__ = ["EXECUTORS", "Executor", "Finished", "LocalExecutor", "RunTask", "default_jobs", "make_executor"]

@@ -7,6 +7,7 @@ under the run's lock, which it inherits, as a lone run does.
 
 from __future__ import annotations
 
+import os
 import platform
 import threading
 import time
@@ -26,6 +27,23 @@ from bench.executors.base import (
 from bench.executors.children import run_child, stop_child, stopped_by_user
 from bench.results import stored_result
 from core.cpus import available_cpus
+
+
+#: memory a run may need at its peak: the default grid's largest runs stay under it
+#: (docs/distributed.md#how-many-runs-at-once)
+GB_PER_RUN = 4
+
+
+def default_jobs(cpus: int | None = None, memory_gb: float | None = None) -> int:
+    """How many runs go at once when ``--jobs`` is not given: one per core, as far as the memory
+    holds ``GB_PER_RUN`` for each (at least one)."""
+    cpus = cpus or available_cpus()
+    if memory_gb is None:
+        try:
+            memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+        except (AttributeError, OSError, ValueError):
+            memory_gb = GB_PER_RUN
+    return max(1, min(cpus, int(memory_gb // GB_PER_RUN)))
 
 
 class LocalExecutor(Executor):
