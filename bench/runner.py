@@ -300,8 +300,8 @@ def _execution(model) -> dict:
     """The run file's ``executor`` record; for a Keras model with recurrent layers, also which of
     them ran on cuDNN's fused kernels (``recurrent_kernels``)."""
     out = sysinfo.execution()
-    if getattr(model, "threads_", None):  # the TensorFlow pools it computed with (neural.threads)
-        out["tensorflow_threads"] = model.threads_
+    if getattr(model, "numerics_", None):  # threads and kernels it computed with (neural.numerics)
+        out["numerics"] = model.numerics_
     if hasattr(model, "recurrent_kernels"):
         kernels = model.recurrent_kernels(sysinfo.tensorflow_gpus() or [])
         if kernels is not None:

@@ -62,7 +62,7 @@ class KerasTextClassifier(SignatureSettings):
         "validation_fraction": (0, 1, "neither"),
         "pretrain_epochs": (1, None, "left"),
         "threads": (1, None, "left"),
-    }  # pretrained, ema_momentum and decay_epochs: checked by the constructor
+    }  # pretrained, ema_momentum, decay_epochs and onednn_isa: checked by the constructor
 
     def __init__(
         self,
@@ -89,6 +89,7 @@ class KerasTextClassifier(SignatureSettings):
         decay_epochs: int | None = None,
         freeze_embedding: bool = False,
         threads: int | None = 1,
+        onednn_isa: str | None = None,
         verbose: bool = True,
     ):
         if pretrained not in PRETRAINED:
@@ -98,10 +99,12 @@ class KerasTextClassifier(SignatureSettings):
                 "freeze_embedding needs pretrained vectors to keep (pretrained=word2vec)"
             )
         # keras: loaded by every concrete model already
+        from neural.numerics import check_onednn_isa
         from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
         check_decay_epochs(decay_epochs)
+        check_onednn_isa(onednn_isa)
         self.seed = seed
         self.vocab_size = vocab_size
         self.max_len_cap = max_len_cap
@@ -131,7 +134,8 @@ class KerasTextClassifier(SignatureSettings):
         self.freeze_embedding = (
             freeze_embedding  # keep the pretrained vectors as they are (Kim 2014, "static")
         )
-        self.threads = threads  # TensorFlow's pools (neural.threads); None: every core
+        self.threads = threads  # TensorFlow's pools (neural.numerics); None: every core
+        self.onednn_isa = onednn_isa  # cap on oneDNN's kernels (neural.numerics); None: none
         self.verbose = verbose
 
     # -- hooks -------------------------------------------------------------------------------
@@ -166,10 +170,10 @@ class KerasTextClassifier(SignatureSettings):
         import keras
 
         from neural.batching import classification_dataset
-        from neural.threads import pin_threads
+        from neural.numerics import pin_numerics
         from neural.training import train
 
-        self.threads_ = pin_threads(self.threads)
+        self.numerics_ = pin_numerics(self.threads, self.onednn_isa)
         keras.utils.set_random_seed(self.seed)
         self.n_classes_ = n_classes
         tr, va = validation_split(labels, self.validation_fraction, self.seed, groups)

@@ -112,12 +112,15 @@ class RecurrentLM(LMFitting, LMScoring, LMSampling, LMSaving, SignatureSettings)
         ema_momentum: float | None = None,
         validation_fraction: float = 0.05,
         threads: int | None = 1,
+        onednn_isa: str | None = None,
         verbose: bool = True,
     ):
+        from neural.numerics import check_onednn_isa
         from neural.training import check_decay_epochs, check_ema_momentum
 
         check_ema_momentum(ema_momentum)
         check_decay_epochs(decay_epochs)
+        check_onednn_isa(onednn_isa)
         self.seed = seed
         self.min_count = min_count
         self.max_vocab = max_vocab
@@ -141,7 +144,8 @@ class RecurrentLM(LMFitting, LMScoring, LMSampling, LMSaving, SignatureSettings)
         self.carry_state = carry_state
         self.ema_momentum = ema_momentum
         self.validation_fraction = validation_fraction
-        self.threads = threads  # TensorFlow's pools (neural.threads); None: every core
+        self.threads = threads  # TensorFlow's pools (neural.numerics); None: every core
+        self.onednn_isa = onednn_isa  # cap on oneDNN's kernels (neural.numerics); None: none
         self.verbose = verbose
 
     def _build_vocabulary(self, sentences: list[list[str]]) -> Vocabulary:

@@ -61,10 +61,10 @@ class LMFitting:
         """Build the vocabulary from all ``sentences``, then train on all but a random validation
         share of them, early-stopped on its loss (mean negative log-likelihood per token)."""
         from neural.lm_training import LMTrainer
-        from neural.threads import pin_threads
+        from neural.numerics import pin_numerics
         from neural.training import train
 
-        self.threads_ = pin_threads(self.threads)
+        self.numerics_ = pin_numerics(self.threads, self.onednn_isa)
         keras.utils.set_random_seed(self.seed)
         self.vocab_ = self._build_vocabulary(sentences)
         rng = np.random.default_rng(self.seed)

@@ -9,10 +9,12 @@ import pytest
 
 from tests.fixtures import write_all
 
-# neural models pin TensorFlow to one thread (neural.threads); a test that starts TensorFlow
-# before any model does would otherwise fix its pools at one per core for the whole session
+# neural models pin TensorFlow to one thread and oneDNN to its AVX kernels (neural.numerics); a
+# test that starts TensorFlow before any model does would otherwise fix other settings for the
+# whole session
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX")
 
 ROOT = Path(__file__).resolve().parent.parent
 _REAL = os.environ.get("BENCH_DATA_HOME") or str(ROOT.parent / "shared" / "data")
