@@ -30,7 +30,7 @@ ONEDNN_ISAS = frozenset(
 
 
 def check_onednn_isa(onednn_isa: str | None) -> None:
-    """``ValueError`` for a name oneDNN does not know (the harness reports it as a bad parameter)."""
+    """``ValueError`` for a name oneDNN does not know (reported as a bad parameter)."""
     if onednn_isa is not None and onednn_isa.lower() not in ONEDNN_ISAS:
         raise ValueError(
             f"onednn_isa must be one of {', '.join(sorted(ONEDNN_ISAS))} or unset, "

@@ -55,7 +55,9 @@ def test_a_run_computes_with_the_profiles_numerics_whatever_the_environment(tmp_
 
 
 def _losses(record: dict) -> list:
-    return [{k: v for k, v in e.items() if "loss" in k or "accuracy" in k} for e in record["history"]]
+    return [
+        {k: v for k, v in e.items() if "loss" in k or "accuracy" in k} for e in record["history"]
+    ]
 
 
 def test_an_unknown_instruction_set_is_one_line_and_exit_2(tmp_path):

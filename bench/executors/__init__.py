@@ -34,4 +34,12 @@ def make_executor(
     raise BenchError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
 
 
-__all__ = ["EXECUTORS", "Executor", "Finished", "LocalExecutor", "RunTask", "default_jobs", "make_executor"]
+__all__ = [
+    "EXECUTORS",
+    "Executor",
+    "Finished",
+    "LocalExecutor",
+    "RunTask",
+    "default_jobs",
+    "make_executor",
+]

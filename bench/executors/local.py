@@ -28,7 +28,6 @@ from bench.executors.children import run_child, stop_child, stopped_by_user
 from bench.results import stored_result
 from core.cpus import available_cpus
 
-
 #: memory a run may need at its peak: the default grid's largest runs stay under it
 #: (docs/distributed.md#how-many-runs-at-once)
 GB_PER_RUN = 4
