@@ -135,6 +135,7 @@ def test_flags_override_the_file(tiny_home, monkeypatch, tmp_path):
         """,
     )
     flags = ["--profile", "quick", "--datasets", "sms-spam", "--models", "nb", "--seeds", "1"]
+    flags += ["--jobs", "1"]  # the LM step's children one at a time, through run_child
     previous = signal.getsignal(signal.SIGTERM)  # main() turns SIGTERM into KeyboardInterrupt
     try:
         with pytest.raises(SystemExit) as done:
