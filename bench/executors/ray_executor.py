@@ -8,8 +8,8 @@ same atomic writer as a local run, under the run's lock. So a task that dies is 
 (``max_retries``, Ray's count for a lost worker) and the results folder gets one complete
 record or none, never two or half. Ctrl-C cancels the tasks still out; finished runs stay.
 
-Resources per run: one CPU for a classic model, two for a neural one (fewer if no node has
-them), and a GPU for a neural run when the cluster has GPUs.
+Resources per run: one CPU (a neural model computes on one thread, ``neural.numerics``), and a
+GPU for a neural run when the cluster has GPUs.
 
 ``run_lm`` does the same for the language-modelling task: a Ray task per dataset (``ray_lm``),
 sent the dataset's stored LM results so it skips them, the driver checking and writing the
@@ -36,7 +36,8 @@ from core.cpus import available_cpus
 #: driver's alone.
 FORWARDED_PREFIX = "BENCH_"
 NOT_FORWARDED = {"BENCH_RESULTS_DIR", "BENCH_EXECUTOR", "BENCH_CPUS"}
-NEURAL_CPUS = 2
+#: a neural run's CPUs: its model computes on one thread (the profiles' ``threads``)
+NEURAL_CPUS = 1
 
 
 class RayExecutor(Executor):
