@@ -73,7 +73,19 @@ def execution(executor: dict | None) -> str:
         how += f" --jobs {executor['jobs']}"
     cpus = executor.get("cpus")
     share = f"{cpus} core{'s' * (cpus != 1)} per run" if isinstance(cpus, int) else ""
-    return ", ".join(x for x in (how, share, str(executor.get("accelerator") or "")) if x)
+    parts = (how, share, numerics(executor.get("numerics")), str(executor.get("accelerator") or ""))
+    return ", ".join(x for x in parts if x)
+
+
+def numerics(fixed: dict | None) -> str:
+    """How a neural run computed (``neural.numerics``), e.g. ``1 TensorFlow thread, oneDNN up to
+    AVX``; empty for a run that recorded none (classic models, files from before)."""
+    if not fixed:
+        return ""
+    threads = fixed.get("intra_op_threads")
+    out = f"{threads} TensorFlow thread{'s' * (threads != 1)}" if threads else ""
+    isa = fixed.get("onednn_max_cpu_isa")
+    return ", ".join(x for x in (out, f"oneDNN up to {isa}" if isa else "") if x)
 
 
 def classification_rows(results: list[RunResult]) -> list[dict]:

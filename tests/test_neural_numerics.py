@@ -106,3 +106,16 @@ def test_grids_run_one_run_per_core_as_memory_allows():
     executor = make_executor("local")
     assert isinstance(executor, LocalExecutor) and executor.jobs == default_jobs()
     assert make_executor("local", jobs=1).sequential
+
+
+def test_the_report_says_how_a_neural_run_computed():
+    from reports.compute import execution
+
+    record = {"executor": "local", "jobs": 2, "cpus": 1, "accelerator": "cpu"}
+    fixed = {"intra_op_threads": 1, "inter_op_threads": 1, "onednn_max_cpu_isa": "AVX"}
+    assert execution(record) == "local --jobs 2, 1 core per run, cpu"
+    assert execution({**record, "numerics": fixed}) == (
+        "local --jobs 2, 1 core per run, 1 TensorFlow thread, oneDNN up to AVX, cpu"
+    )
+    free = {**fixed, "intra_op_threads": 2, "onednn_max_cpu_isa": None}
+    assert execution({**record, "numerics": free}).endswith("2 TensorFlow threads, cpu")
