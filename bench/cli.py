@@ -255,3 +255,28 @@ def main(argv: list[str] | None = None) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             code = 141
     sys.exit(code)
+
+
+def entry() -> None:
+    """The program (``python -m bench``, the ``bench`` script): :func:`main`, whose exit then
+    ignores a stop asked for meanwhile: the command is over and has said so, and a Ctrl-C to a
+    grid's process group or a grid stopping its children must not turn the interpreter's exit into
+    a traceback."""
+    try:
+        main()
+    except KeyboardInterrupt:  # a second stop while the first was being reported
+        _exit_quietly()
+        sys.exit(130)
+    finally:
+        _exit_quietly()
+
+
+def _exit_quietly() -> None:
+    """Ignore Ctrl-C and let SIGTERM end the process at once, even if one arrives meanwhile."""
+    while True:
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            return
+        except KeyboardInterrupt:
+            continue
