@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -362,10 +363,13 @@ def _run(
     check_writable(results_dir, ("runs", "models", "report") if report else ("runs", "models"))
     print(f"{len(configs)} runs, profile {profile!r}, results in {results_dir}", file=sys.stderr)
     t_grid = time.perf_counter()
-    outcome = Outcome(results_dir, run_grid(configs, results_dir, force=force, executor=executor))
-    t_lm = time.perf_counter()
-    if then is not None:
-        outcome.lm_failed = then(results_dir)
+    with executor.session() if executor is not None else nullcontext():  # Ray: one instance
+        outcome = Outcome(
+            results_dir, run_grid(configs, results_dir, force=force, executor=executor)
+        )
+        t_lm = time.perf_counter()
+        if then is not None:
+            outcome.lm_failed = then(results_dir)
     t_report = time.perf_counter()
     if report and any((results_dir / "runs").glob("*.json")):
         outcome.report = render_report(results_dir, profile=profile)

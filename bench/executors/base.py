@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,11 @@ class Executor:
     def describe(self) -> str:
         """How the grid is run, for the first progress line."""
         return self.name
+
+    def session(self):
+        """A context for all the work of one command (a grid, then its language-modelling step):
+        what the executor sets up once for it (the Ray executor's local instance)."""
+        return nullcontext()
 
 
 def claim(task: RunTask, results_dir: Path, force: bool) -> RunLock | Finished:

@@ -24,6 +24,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.errors import BenchError
@@ -54,6 +55,8 @@ class RayExecutor(Executor):
         self.slots = 1
         self._resources: dict[str, float] = {}
         self._node_cpus = 1.0
+        self._held = False  # inside session(): an instance we start lives until it ends
+        self._started = False
 
     def describe(self) -> str:
         where = f"cluster at {self.address}" if self.address else "a local instance"
@@ -88,6 +91,28 @@ class RayExecutor(Executor):
             default=1.0,
         )
         return ray, owned
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Keep a local instance this executor starts for all the work done inside (a grid, then
+        its language-modelling step), stopping it once at the end."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+            if self._started:
+                import ray
+
+                ray.shutdown()
+                self._started = False
+
+    def _release(self, ray, owned: bool) -> None:
+        """After one call's work: stop the instance it started, unless a session keeps it."""
+        if owned and self._held:
+            self._started = True
+        elif owned:
+            ray.shutdown()
 
     def _options(self, task: RunTask) -> dict:
         from bench.models import get_model
@@ -159,8 +184,7 @@ class RayExecutor(Executor):
         finally:
             for _, lock, _ in out.values():
                 lock.release()
-            if owned:
-                ray.shutdown()
+            self._release(ray, owned)
 
     def _collect(self, ray, ref, task: RunTask, results_dir: Path, t0: float) -> Finished:
         """Store what the task returned if it is the valid record of ``task``; its ``Finished``."""
@@ -236,8 +260,7 @@ class RayExecutor(Executor):
                 ray.cancel(ref, force=True)
             raise
         finally:
-            if owned:
-                ray.shutdown()
+            self._release(ray, owned)
 
 
 def store_record(record: dict, model_tar: bytes | None, task: RunTask, results_dir: Path) -> Path:
