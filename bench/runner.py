@@ -297,10 +297,11 @@ def _run(config: RunConfig, results_dir: Path | None, quiet: bool) -> RunResult:
 
 
 def _execution(model) -> dict:
-    """The run file's ``executor`` record; for a Keras model with recurrent layers, also which of
-    them ran on cuDNN's fused kernels (``recurrent_kernels``)."""
+    """The run file's ``executor`` record; for a neural model also the threads and kernels it
+    computed with (``numerics``), and for one with recurrent layers which of them ran on cuDNN's
+    fused kernels (``recurrent_kernels``)."""
     out = sysinfo.execution()
-    if getattr(model, "numerics_", None):  # threads and kernels it computed with (neural.numerics)
+    if getattr(model, "numerics_", None):
         out["numerics"] = model.numerics_
     if hasattr(model, "recurrent_kernels"):
         kernels = model.recurrent_kernels(sysinfo.tensorflow_gpus() or [])

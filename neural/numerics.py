@@ -49,7 +49,7 @@ def pin_numerics(threads: int | None, onednn_isa: str | None = None) -> dict:
     import tensorflow as tf
 
     if onednn_isa is not None and _x86():
-        _cap_isa(onednn_isa.upper(), started=_started(tf))
+        _cap_isa(onednn_isa.upper(), started=_started())
     threading = tf.config.threading
     if threads is not None:
         try:
@@ -82,7 +82,7 @@ def _cap_isa(isa: str, *, started: bool) -> None:
     os.environ["ONEDNN_MAX_CPU_ISA"] = isa
 
 
-def _started(tf) -> bool:
+def _started() -> bool:
     """Whether TensorFlow's runtime has started in this process (then its settings are fixed)."""
     from tensorflow.python.eager import context
 

@@ -37,8 +37,6 @@ from core.cpus import available_cpus
 #: driver's alone.
 FORWARDED_PREFIX = "BENCH_"
 NOT_FORWARDED = {"BENCH_RESULTS_DIR", "BENCH_EXECUTOR", "BENCH_CPUS"}
-#: a neural run's CPUs: its model computes on one thread (the profiles' ``threads``)
-NEURAL_CPUS = 1
 
 
 class RayExecutor(Executor):
@@ -54,7 +52,6 @@ class RayExecutor(Executor):
         self.model_limit = model_limit_mb * 2**20
         self.slots = 1
         self._resources: dict[str, float] = {}
-        self._node_cpus = 1.0
         self._held = False  # inside session(): an instance we start lives until it ends
         self._started = False
 
@@ -86,10 +83,6 @@ class RayExecutor(Executor):
                 ) from None
         self._resources = dict(ray.cluster_resources())
         self.slots = max(1, int(self._resources.get("CPU", 1)))
-        self._node_cpus = max(
-            (n.get("Resources", {}).get("CPU", 0) for n in ray.nodes() if n.get("Alive")),
-            default=1.0,
-        )
         return ray, owned
 
     @contextmanager
@@ -120,9 +113,10 @@ class RayExecutor(Executor):
         return self._resources_for(get_model(task.config.model).family == "neural")
 
     def _resources_for(self, neural: bool) -> dict:
-        cpus = min(NEURAL_CPUS, int(self._node_cpus)) if neural else 1
+        """One CPU for every run (a neural model computes on one thread: ``neural.numerics``),
+        and a GPU for a neural one when the cluster has GPUs."""
         gpus = 1 if neural and self._resources.get("GPU", 0) >= 1 else 0
-        return {"num_cpus": max(1, cpus), "num_gpus": gpus}
+        return {"num_cpus": 1, "num_gpus": gpus}
 
     def _announce(self, ray) -> None:
         gpus = int(self._resources.get("GPU", 0))
@@ -228,9 +222,9 @@ class RayExecutor(Executor):
         self._announce(ray)
         remote = ray.remote(run_lm_on_worker)
         out: dict = {}  # object ref -> dataset's index
+        fits = [n for n in plan.neural if neural is None or n in neural]
         try:
             for i, dataset in enumerate(datasets):
-                fits = [n for n in plan.neural if neural is None or n in neural]
                 opts = self._resources_for(bool(fits) and plan.fits_neural_on(dataset))
                 if force:  # the task redoes everything: nothing stored is of use to it
                     records, models = {}, {}
